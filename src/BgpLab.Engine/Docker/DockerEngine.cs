@@ -9,7 +9,7 @@ namespace BgpLab.Engine.Docker;
 /// <summary>
 /// The one place that talks to the Docker engine. Connects to DOCKER_HOST (or the local socket),
 /// negotiates the API version (engines from 20.10 / API 1.41 to current ones), and offers the few
-/// operations the domains share. Domain code uses <see cref="Client"/> for anything else.
+/// operations the domains share. Domain code uses <see cref="ConnectAsync"/>'s client for anything else.
 /// </summary>
 public sealed class DockerEngine : IDisposable
 {
@@ -81,6 +81,23 @@ public sealed class DockerEngine : IDisposable
         {
             return null;
         }
+    }
+
+    /// <summary>
+    /// Containers (running or not when <paramref name="all"/>) carrying every given label; a null value
+    /// means "label present, any value" (docker's <c>label=key</c> filter), else <c>label=key=value</c>.
+    /// </summary>
+    public async Task<IList<ContainerListResponse>> ListContainersAsync(IReadOnlyDictionary<string, string?> labels, CancellationToken ct, bool all = true)
+    {
+        var client = await ConnectAsync(ct).ConfigureAwait(false);
+        return await client.Containers.ListContainersAsync(new ContainersListParameters
+        {
+            All = all,
+            Filters = new Dictionary<string, IDictionary<string, bool>>
+            {
+                ["label"] = labels.ToDictionary(kv => kv.Value is null ? kv.Key : $"{kv.Key}={kv.Value}", _ => true),
+            },
+        }, ct).ConfigureAwait(false);
     }
 
     /// <summary>
