@@ -30,7 +30,7 @@ public class ClabTopologyLoaderTests
         Assert.True(first.IsBrief);
         Assert.Equal("router0:net0 <-> tor0:net0", first.ToString());
         Assert.Equal(new SourcePosition(ClabTestData.ScenarioTopology, 124, 17), first.Endpoints[0].Position);
-        Assert.Equal(7, t.FindNode("router0")!.Position!.Line);
+        Assert.Equal(9, t.FindNode("router0")!.Position!.Line);
         Assert.Equal(Path.Combine(ClabTestData.Shared, "scenario", "clab-bgp-cplane-demo"), t.LabDirectory);
     }
 
