@@ -59,4 +59,22 @@ public static class ClabTopologyBuilder
             throw new BgpLabException($"Link endpoint \"{text}\" must be \"node:interface\".", "ClabEndpointInvalid", FailureKind.InvalidArgument, text);
         return new ClabEndpoint { Node = text[..colon], Interface = text[(colon + 1)..] };
     }
+
+    /// <summary>
+    /// Node settings from plain data keyed like the file (<c>cmd</c>, <c>image</c>, <c>exec</c>, <c>env</c>, ...):
+    /// read by the same strict loader, so unknown keys and wrong types fail exactly as in a file.
+    /// </summary>
+    public static ClabNodeSettings SettingsFrom(IDictionary<string, object?> values, string what)
+    {
+        var carrier = new ClabTopology { Name = "settings", Defaults = new ClabNodeSettings { Extra = new(values, StringComparer.Ordinal) } };
+        var yaml = ClabTopologyWriter.ToYaml(carrier);
+        try
+        {
+            return ClabTopologyLoader.Parse(yaml, what, new Dictionary<string, string?>()).Defaults ?? new ClabNodeSettings();
+        }
+        catch (ClabTopologyException e)
+        {
+            throw new BgpLabException($"{what}: {e.Problem.Replace("topology.defaults", "the settings")}", "ClabSettingsInvalid", FailureKind.InvalidArgument, what);
+        }
+    }
 }

@@ -328,7 +328,7 @@ public static partial class ClabTopologyValidator
         {
             if (node.NetworkModeContainer is { } target && !nodes.ContainsKey(target))
                 Add(node.KeyPositions.GetValueOrDefault("network-mode") ?? node.Position, ClabFindingSeverity.Information, "ExternalNetworkModeContainer",
-                    $"node \"{node.Name}\" joins container \"{target}\", which is not a node of this topology: it must exist (as \"{topology.ContainerNamePrefix}{target}\" or \"{target}\") before deploy", node.Name);
+                    $"node \"{node.Name}\" joins \"{target}\" from outside the topology: {topology.ContainerNamePrefix}{target} (or {target}) must run before deploy", node.Name);
         }
         return findings;
     }
