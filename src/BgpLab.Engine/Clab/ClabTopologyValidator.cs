@@ -299,7 +299,8 @@ public static partial class ClabTopologyValidator
                 else if (System.Text.Encoding.UTF8.GetByteCount(endpoint.Interface) > MaxInterfaceNameLength)
                     Add(at, ClabFindingSeverity.Error, "InterfaceNameTooLong",
                         $"interface name \"{endpoint.Interface}\" of \"{endpoint}\" has {endpoint.Interface.Length} characters; Linux allows at most {MaxInterfaceNameLength}", endpoint.ToString());
-                if (string.IsNullOrEmpty(endpoint.Interface)) continue;
+                // Many macvlan links may hang off the same parent interface; every other endpoint is unique.
+                if (string.IsNullOrEmpty(endpoint.Interface) || (special && endpoint.Node == "macvlan")) continue;
                 // Nodes sharing a namespace (network-mode container:x) put their interfaces into x's namespace.
                 var key = $"{NamespaceOf(endpoint.Node, nodes)}:{endpoint.Interface}";
                 if (!used.TryAdd(key, endpoint))
