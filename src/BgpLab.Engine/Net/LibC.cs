@@ -45,6 +45,17 @@ internal static unsafe partial class LibC
     [LibraryImport("libc")]
     public static partial uint geteuid();
 
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial int getrlimit(int resource, ulong* limits);
+
+    /// <summary>The hard limit on open files of this process (RLIMIT_NOFILE), null if unknown.</summary>
+    public static ulong? OpenFilesHardLimit()
+    {
+        if (!OperatingSystem.IsLinux()) return null;
+        var limits = stackalloc ulong[2];
+        return getrlimit(7, limits) == 0 ? limits[1] : null;
+    }
+
     public static bool IsRoot => OperatingSystem.IsLinux() && geteuid() == 0;
 
     public static string ErrorText(int errno) => errno switch
