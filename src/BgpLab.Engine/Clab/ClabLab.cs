@@ -32,6 +32,9 @@ public sealed class ClabLab
     public int NodeCount => Nodes.Count;
     public int LinkCount => Links.Count;
 
+    /// <summary>The same as <see cref="Name"/>, so a lab pipes into -Lab parameters by property name.</summary>
+    public string Lab => Name;
+
     /// <summary>running when every node runs, else the distinct states.</summary>
     public string State => Nodes.Count == 0 ? "absent" : string.Join(",", Nodes.Select(n => n.State).Distinct());
 
