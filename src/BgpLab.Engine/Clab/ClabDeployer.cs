@@ -90,6 +90,7 @@ public sealed class ClabDeployer
             Nodes = nodes, Links = run.Links.ToList(),
             ExecResults = plan.Order.SelectMany(n => run.Exec.TryGetValue(n.Name, out var r) ? r : []).ToList(),
             DeployDuration = started.Elapsed,
+            LinkWiringDuration = TimeSpan.FromTicks(run.LinkWiringTicks),
         };
     }
 
@@ -146,6 +147,23 @@ public sealed class ClabDeployer
         }
 
         public int ActivityId { get; }
+        // Wall time during which at least one link was being wired (links wire concurrently; summing would
+        // count lock waits many times over).
+        private readonly object _wiringGate = new();
+        private readonly Stopwatch _wiringClock = new();
+        private int _wiringActive;
+        private long _linkWiringTicks;
+        public long LinkWiringTicks { get { lock (_wiringGate) return _linkWiringTicks; } }
+
+        private void WiringStarted()
+        {
+            lock (_wiringGate) if (_wiringActive++ == 0) _wiringClock.Restart();
+        }
+
+        private void WiringEnded()
+        {
+            lock (_wiringGate) if (--_wiringActive == 0) _linkWiringTicks += _wiringClock.Elapsed.Ticks;
+        }
         public Exception? FirstFailure { get; private set; }
         public ConcurrentDictionary<string, IReadOnlyList<ClabNodeCommandResult>> Exec { get; } = new(StringComparer.Ordinal);
         public ConcurrentBag<ClabLink> LinksMade { get; } = new();
@@ -745,6 +763,7 @@ public sealed class ClabDeployer
             var z = _runtime[link.Z.Node];
             var aMac = link.A.Mac ?? NetworkLinks.NewMac();
             var zMac = link.Z.Mac ?? NetworkLinks.NewMac();
+            WiringStarted();
             try
             {
                 NetworkLinks.CreateVethPair(new VethEnd(a.Namespace, link.A.Interface, aMac), new VethEnd(z.Namespace, link.Z.Interface, zMac), link.Mtu);
@@ -755,6 +774,10 @@ public sealed class ClabDeployer
                 {
                     RecommendedAction = e.RecommendedAction,
                 };
+            }
+            finally
+            {
+                WiringEnded();
             }
             // An end in a namespace the lab does not own (a Kind node) outlives the lab: remember it for undo.
             if (a.ExternalNamespace) _externalLinkEnds.Enqueue((a.Namespace, link.A.Interface));

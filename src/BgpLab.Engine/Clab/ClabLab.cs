@@ -29,6 +29,9 @@ public sealed class ClabLab
     /// <summary>How long the deploy took (null when the object comes from inspection).</summary>
     public TimeSpan? DeployDuration { get; init; }
 
+    /// <summary>Time spent creating veth pairs over netlink, summed over links (null when from inspection).</summary>
+    public TimeSpan? LinkWiringDuration { get; init; }
+
     public int NodeCount => Nodes.Count;
     public int LinkCount => Links.Count;
 
