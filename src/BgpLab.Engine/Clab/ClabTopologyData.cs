@@ -53,9 +53,9 @@ public static class ClabTopologyData
                 ["mgmt-net"] = "",
                 ["mgmt-intf"] = "",
                 ["mgmt-ipv4-address"] = v4,
-                ["mgmt-ipv4-prefix-length"] = v4Len,
+                ["mgmt-ipv4-prefix-length"] = v4Len ?? 0,
                 ["mgmt-ipv6-address"] = v6,
-                ["mgmt-ipv6-prefix-length"] = v6Len,
+                ["mgmt-ipv6-prefix-length"] = v6Len ?? 0,
                 ["mac-address"] = f?.MacAddress ?? "",
                 ["network-mode"] = node.NetworkMode ?? "",
                 ["labels"] = nodeLabels,
@@ -69,8 +69,8 @@ public static class ClabTopologyData
             {
                 ["endpoints"] = new JsonObject
                 {
-                    ["a"] = new JsonObject { ["node"] = link.ANode, ["interface"] = link.AInterface, ["mac"] = link.AMac ?? "", ["peer"] = "z" },
-                    ["z"] = new JsonObject { ["node"] = link.ZNode, ["interface"] = link.ZInterface, ["mac"] = link.ZMac ?? "", ["peer"] = "a" },
+                    ["a"] = Endpoint(topology, link.ANode, link.AInterface, link.AMac, "z"),
+                    ["z"] = Endpoint(topology, link.ZNode, link.ZInterface, link.ZMac, "a"),
                 },
                 ["mtu"] = link.Mtu,
             });
@@ -85,6 +85,24 @@ public static class ClabTopologyData
             ["links"] = linkArray,
         };
         return root.ToJsonString(Indented);
+    }
+
+    /// <summary>One link end as containerlab exports it: node, interface, MAC, the addresses the file gave it, and its peer.</summary>
+    private static JsonObject Endpoint(ClabTopology topology, string node, string iface, string? mac, string peer)
+    {
+        var end = new JsonObject { ["node"] = node, ["interface"] = iface, ["mac"] = mac ?? "" };
+        foreach (var link in topology.Links)
+        {
+            var i = link.Endpoints.FindIndex(e => e.Node == node && e.Interface == iface);
+            if (i < 0) continue;
+            var ipv4 = link.Endpoints[i].IPv4 ?? (link.IPv4 is { } v4 && i < v4.Count && v4[i].Length > 0 ? v4[i] : null);
+            var ipv6 = link.Endpoints[i].IPv6 ?? (link.IPv6 is { } v6 && i < v6.Count && v6[i].Length > 0 ? v6[i] : null);
+            if (ipv4 is not null) end["ipv4"] = ipv4;
+            if (ipv6 is not null) end["ipv6"] = ipv6;
+            break;
+        }
+        end["peer"] = peer;
+        return end;
     }
 
     /// <summary>What BgpLab needs back from a topology-data.json (ours or containerlab's).</summary>

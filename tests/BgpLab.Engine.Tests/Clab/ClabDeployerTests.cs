@@ -168,11 +168,95 @@ public sealed class ClabDeployerTests : IAsyncLifetime
         Assert.Equal(["Container", "Network", "Directory"], plan.Items.Select(i => i.Kind));
     }
 
+    [Fact]
+    public async Task CancellingMidwayUndoesWhatWasCreated()
+    {
+        var topology = Topology("""
+                a:
+                  kind: linux
+                b:
+                  kind: linux
+                c:
+                  kind: linux
+            """, """
+              - endpoints: ["a:net0", "b:net0"]
+            """);
+        using var cts = new CancellationTokenSource();
+        var observer = new RecordingObserver { OnProgress = p => { if (p.Status.EndsWith(" running", StringComparison.Ordinal)) cts.Cancel(); } };
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => new ClabDeployer(_docker).DeployAsync(topology, Options(workers: 1), observer, cts.Token));
+
+        Assert.Contains(observer.Verbose, m => System.Text.RegularExpressions.Regex.IsMatch(m, @"removing [1-9] container\(s\)"));
+        await AssertNothingLeftAsync();
+    }
+
+    [Fact]
+    public async Task LabsMadeByContainerlabAreInspectedAndRemoved()
+    {
+        // What containerlab leaves on the engine: a labelled mgmt network, containers with its labels, and
+        // clab-<lab>/topology-data.json in its export template's shape (no BgpLab-only keys).
+        var client = await _docker.ConnectAsync(default);
+        var labDir = Path.Combine(_dir, "clab-" + _lab);
+        Directory.CreateDirectory(labDir);
+        await client.Networks.CreateNetworkAsync(new global::Docker.DotNet.Models.NetworksCreateParameters
+        {
+            Name = _lab, Driver = "bridge", Labels = new Dictionary<string, string> { ["containerlab"] = "" },
+        });
+        foreach (var node in new[] { "srl", "client" })
+        {
+            await client.Containers.CreateContainerAsync(new global::Docker.DotNet.Models.CreateContainerParameters
+            {
+                Name = $"clab-{_lab}-{node}", Image = "bgplab/frr:latest", Cmd = ["bash"], Tty = true, OpenStdin = true,
+                Labels = new Dictionary<string, string>
+                {
+                    ["containerlab"] = _lab, ["clab-node-name"] = node, ["clab-node-kind"] = "linux", ["clab-node-type"] = "",
+                    ["clab-node-group"] = "", ["clab-node-lab-dir"] = Path.Combine(labDir, node), ["clab-topo-file"] = Path.Combine(_dir, "gone.clab.yml"),
+                    ["clab-owner"] = "someone",
+                },
+                HostConfig = new global::Docker.DotNet.Models.HostConfig { NetworkMode = _lab },
+            });
+            await client.Containers.StartContainerAsync($"clab-{_lab}-{node}", new global::Docker.DotNet.Models.ContainerStartParameters());
+        }
+        File.WriteAllText(Path.Combine(labDir, "topology-data.json"), $$"""
+            {
+              "name": "{{_lab}}",
+              "type": "clab",
+              "clab": { "config": { "prefix": "clab", "mgmt": { "network": "{{_lab}}", "bridge": "br-0123456789ab", "ipv4-subnet": "172.30.0.0/24", "mtu": 1500 } } },
+              "ssh-pub-keys": [],
+              "nodes": {
+                "srl": { "index": "0", "shortname": "srl", "longname": "clab-{{_lab}}-srl", "fqdn": "srl.{{_lab}}.io", "group": "", "labdir": "", "kind": "linux", "image": "bgplab/frr:latest",
+                         "mgmt-net": "", "mgmt-intf": "", "mgmt-ipv4-address": "", "mgmt-ipv4-prefix-length": 0, "mgmt-ipv6-address": "", "mgmt-ipv6-prefix-length": 0,
+                         "mac-address": "", "labels": {}, "port-bindings": [ ] },
+                "client": { "index": "1", "shortname": "client", "longname": "clab-{{_lab}}-client", "fqdn": "client.{{_lab}}.io", "group": "", "labdir": "", "kind": "linux", "image": "bgplab/frr:latest",
+                         "mgmt-net": "", "mgmt-intf": "", "mgmt-ipv4-address": "", "mgmt-ipv4-prefix-length": 0, "mgmt-ipv6-address": "", "mgmt-ipv6-prefix-length": 0,
+                         "mac-address": "", "labels": {}, "port-bindings": [ ] }
+              },
+              "links": [
+                { "endpoints": { "a": { "node": "srl", "interface": "e1-1", "mac": "aa:c1:ab:00:00:01", "peer": "z" },
+                                 "z": { "node": "client", "interface": "eth1", "mac": "aa:c1:ab:00:00:02", "peer": "a" } } }
+              ]
+            }
+            """);
+
+        var lab = Assert.Single(await new ClabInspector(_docker).GetLabsAsync(_lab, default));
+        Assert.Equal(["client", "srl"], lab.Nodes.Select(n => n.Name));
+        Assert.Equal("someone", lab.Owner);
+        Assert.Equal(labDir, lab.LabDirectory);
+        Assert.Equal("srl:e1-1 <-> client:eth1", Assert.Single(lab.Links).ToString());
+        Assert.All(lab.Nodes, n => Assert.Equal(_lab, n.NetworkMode));
+
+        var destroyer = new ClabDestroyer(_docker);
+        var removed = await destroyer.ExecuteAsync(await destroyer.PlanAsync(_lab, null, default), 2, NullObserver.Instance, default);
+        Assert.Equal(["Container", "Container", "Network", "Directory"], removed.Select(r => r.Kind));
+        await AssertNothingLeftAsync();
+    }
+
     private sealed class RecordingObserver : IOperationObserver
     {
         public List<string> Warnings { get; } = new();
         public List<string> Verbose { get; } = new();
-        public void Progress(ProgressUpdate update) { }
+        public Action<ProgressUpdate>? OnProgress { get; init; }
+        public void Progress(ProgressUpdate update) => OnProgress?.Invoke(update);
         void IOperationObserver.Verbose(string message) { lock (Verbose) Verbose.Add(message); }
         public void Warning(string message) { lock (Warnings) Warnings.Add(message); }
     }
