@@ -70,7 +70,7 @@ public sealed class CiliumLabelSelectorRequirement
 /// virtual routers and whom they peer with. Every field of the CRD is typed; <see cref="ToJson"/>/<see cref="FromJson"/>
 /// map it to and from the API object.
 /// </summary>
-public sealed class CiliumBgpPeeringPolicy
+public sealed class CiliumBgpPeeringPolicy : ICiliumObject
 {
     public const string ApiVersion = "cilium.io/v2alpha1";
     public const string KindName = "CiliumBGPPeeringPolicy";
@@ -92,6 +92,10 @@ public sealed class CiliumBgpPeeringPolicy
 
     /// <summary>The file and line it was imported from (null otherwise).</summary>
     public string? Source { get; set; }
+
+    string ICiliumObject.ApiVersion => ApiVersion;
+    string ICiliumObject.Kind => KindName;
+    string ICiliumObject.Plural => Plural;
 
     public static CiliumCrdSchema Schema => CiliumCrdSchema.For(KindName, "v2alpha1");
 
