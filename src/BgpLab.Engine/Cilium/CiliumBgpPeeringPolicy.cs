@@ -90,6 +90,9 @@ public sealed class CiliumBgpPeeringPolicy : ICiliumObject
     public string? ResourceVersion { get; set; }
     public DateTimeOffset? CreationTimestamp { get; set; }
 
+    /// <summary>The kubeconfig context it was read from (null when built or imported).</summary>
+    public string? Context { get; set; }
+
     /// <summary>The file and line it was imported from (null otherwise).</summary>
     public string? Source { get; set; }
 
