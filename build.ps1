@@ -397,7 +397,7 @@ function Invoke-Package {
     try {
         $types = $zip.CreateEntry('[Content_Types].xml').Open()
         $w = [IO.StreamWriter]::new($types)
-        $w.Write('<?xml version="1.0" encoding="utf-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml" /><Default Extension="psd1" ContentType="application/octet" /><Default Extension="dll" ContentType="application/octet" /><Default Extension="xml" ContentType="application/octet" /><Default Extension="ps1xml" ContentType="application/octet" /><Default Extension="json" ContentType="application/octet" /><Default Extension="nuspec" ContentType="application/octet" /></Types>')
+        $w.Write('<?xml version="1.0" encoding="utf-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml" /><Default Extension="psd1" ContentType="application/octet" /><Default Extension="dll" ContentType="application/octet" /><Default Extension="xml" ContentType="application/octet" /><Default Extension="ps1xml" ContentType="application/octet" /><Default Extension="ps1" ContentType="application/octet" /><Default Extension="json" ContentType="application/octet" /><Default Extension="nuspec" ContentType="application/octet" /></Types>')
         $w.Dispose()
         $rels = $zip.CreateEntry('_rels/.rels').Open()
         $w = [IO.StreamWriter]::new($rels)

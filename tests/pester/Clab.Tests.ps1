@@ -203,10 +203,12 @@ Install-PSResource -Name BgpLab -Repository BgpLabLocal -Scope CurrentUser -Trus
 Import-Module BgpLab
 "Nodes=`$((Import-ClabTopology '$Scenario').Nodes.Count)"
 "Help=`$((Get-Help Import-ClabTopology).Synopsis)"
+"Resolver=`$(Test-Path (Join-Path `$m.ModuleBase 'BgpLab.Resolver.ps1'))"
 "@
         $LASTEXITCODE | Should -Be 0 -Because ($out -join "`n")
         $out | Should -Contain "Installed=$(Join-Path $data.FullName ".local/share/powershell/Modules/BgpLab/$version")"
         $out | Should -Contain 'Nodes=7'
         $out | Should -Contain 'Help=Reads a containerlab topology file into a ClabTopology object.'
+        $out | Should -Contain 'Resolver=True'
     }
 }
