@@ -75,6 +75,7 @@ Describe 'Import-ClabTopology' {
         Set-Content $dangling "name: x`ntopology:`n  nodes:`n    a: {kind: linux}`n  links:`n    - endpoints: [`"a:eth1`", `"b:eth1`"]`n"
         $out = Invoke-ChildPwsh "Import-Module '$env:BGPLAB_MODULE'; Test-ClabTopology '$dangling' | ForEach-Object ToString"
         ($out -join "`n") | Should -Match ([regex]::Escape("$($dangling):6:29: error UnknownLinkNode:"))
+        { Import-ClabTopology $dangling } | Should -Throw "$($dangling):6:29: link endpoint ""b:eth1"" names node ""b"", which is not in topology.nodes"
     }
 
     It 'says when the file does not exist' {

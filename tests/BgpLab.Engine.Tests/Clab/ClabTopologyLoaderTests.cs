@@ -236,6 +236,8 @@ public class ClabTopologyLoaderTests
     [InlineData("name: x\ntopology:\n  links:\n    - type: veth\n      endpoints: [{node: a, iface: e1}]\n", 5, 29, "unknown key \"iface\" in a link endpoint")]
     [InlineData("name: x\ntopology:\n  links:\n    - type: wire\n", 4, 13, "unknown link type \"wire\"")]
     [InlineData("topology: {nodes: {}}\n", 1, 1, "no \"name\"")]
+    [InlineData("name: x\ntopology:\n  nodes: {a: {}}\n  links:\n    - endpoints: [\"a:e1\", \"b:e1\"]\n", 5, 27, "names node \"b\", which is not in topology.nodes")]
+    [InlineData("name: x\ntopology:\n  nodes: {a: {}, b: {}}\n  links:\n    - endpoints: [\"a:e1\", \"b:e1\"]\n    - endpoints: [\"b:e2\", \"a:e1\"]\n", 6, 27, "endpoint \"a:e1\" is used by more than one link")]
     [InlineData("name: x\ntopology:\n  nodes:\n    r1:\n      image: ${IMG\n", 5, 14, "closing brace expected")]
     [InlineData("name: x\ntopology:\n  nodes:\n    r1: {startup-delay: soon}\n", 4, 25, "must be an integer")]
     public void BadInputNamesFileLineAndColumn(string yaml, int line, int column, string problem)
