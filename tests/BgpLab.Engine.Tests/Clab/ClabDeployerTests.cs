@@ -251,6 +251,52 @@ public sealed class ClabDeployerTests : IAsyncLifetime
         await AssertNothingLeftAsync();
     }
 
+    [Fact]
+    public async Task ExtContainerNodesGetLinksAndExecAndKeepRunningAfterRemoval()
+    {
+        var ext = _lab + "-ext";
+        var client = await _docker.ConnectAsync(default);
+        await client.Containers.CreateContainerAsync(new global::Docker.DotNet.Models.CreateContainerParameters
+        {
+            Name = ext, Image = "bgplab/frr:latest", Cmd = ["bash"], Tty = true, OpenStdin = true,
+            HostConfig = new global::Docker.DotNet.Models.HostConfig { CapAdd = ["NET_ADMIN"], NetworkMode = "none" },
+        });
+        try
+        {
+            await client.Containers.StartContainerAsync(ext, new global::Docker.DotNet.Models.ContainerStartParameters());
+            var topology = Topology($"""
+                    a:
+                      kind: linux
+                    {ext}:
+                      kind: ext-container
+                      exec:
+                      - ip addr add 198.51.100.1/31 dev uplink
+                """, $"""
+                  - endpoints: ["a:net0", "{ext}:uplink"]
+                """);
+
+            var lab = await new ClabDeployer(_docker).DeployAsync(topology, Options(), NullObserver.Instance, default);
+
+            Assert.Equal(0, Assert.Single(lab.ExecResults).ExitCode);
+            Assert.Equal(["a"], lab.Nodes.Select(n => n.Name)); // like containerlab inspect: only the lab's own containers
+            var seen = await _docker.ExecAsync(ext, ["ip", "-br", "addr", "show", "uplink"], default);
+            Assert.Contains("198.51.100.1/31", seen.Stdout);
+
+            var destroyer = new ClabDestroyer(_docker);
+            var plan = await destroyer.PlanAsync(_lab, null, default);
+            Assert.Equal($"{ext}:uplink", plan.Items.First(i => i.Kind == "Interface").Name);
+            await destroyer.ExecuteAsync(plan, 2, NullObserver.Instance, default);
+            await AssertNothingLeftAsync();
+            var after = await client.Containers.InspectContainerAsync(ext);
+            Assert.True(after.State.Running);
+            Assert.DoesNotContain("uplink", (await _docker.ExecAsync(ext, ["ip", "-o", "link"], default)).Stdout);
+        }
+        finally
+        {
+            await client.Containers.RemoveContainerAsync(ext, new global::Docker.DotNet.Models.ContainerRemoveParameters { Force = true });
+        }
+    }
+
     private sealed class RecordingObserver : IOperationObserver
     {
         public List<string> Warnings { get; } = new();
