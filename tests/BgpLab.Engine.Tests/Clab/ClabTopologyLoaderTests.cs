@@ -129,6 +129,23 @@ public class ClabTopologyLoaderTests
     }
 
     [Fact]
+    public void VolumesDeduplicateByContainerPathAndBadMountsNameTheirLine()
+    {
+        var t = Parse("""
+            name: vol
+            topology:
+              defaults: {volumes: ["data:/data", "/cache", "logs:/var/log:ro"]}
+              nodes:
+                n: {kind: linux, volumes: ["mine:/data"]}
+            """);
+        Assert.Equal(["/cache", "logs:/var/log:ro", "mine:/data"], t.FindNode("n")!.Effective.Volumes);
+        var e = ParseFails("name: v\ntopology:\n  nodes:\n    n:\n      binds:\n        - /etc/hosts:/etc/hosts\n        - /just-a-path\n");
+        Assert.Equal((7, 11, "ClabTopologyBadBind"), (e.Position.Line, e.Position.Column, e.ErrorId));
+        e = ParseFails("name: v\ntopology:\n  nodes:\n    n: {volumes: [\"/host:/data\"]}\n");
+        Assert.Contains("host paths belong in binds", e.Message);
+    }
+
+    [Fact]
     public void BriefAndExtendedLinksReadTheSame()
     {
         var t = Parse("""
@@ -219,6 +236,8 @@ public class ClabTopologyLoaderTests
     [InlineData("name: x\ntopology:\n  links:\n    - type: veth\n      endpoints: [{node: a, iface: e1}]\n", 5, 29, "unknown key \"iface\" in a link endpoint")]
     [InlineData("name: x\ntopology:\n  links:\n    - type: wire\n", 4, 13, "unknown link type \"wire\"")]
     [InlineData("topology: {nodes: {}}\n", 1, 1, "no \"name\"")]
+    [InlineData("name: x\ntopology:\n  nodes: {a: {}}\n  links:\n    - endpoints: [\"a:e1\", \"b:e1\"]\n", 5, 27, "names node \"b\", which is not in topology.nodes")]
+    [InlineData("name: x\ntopology:\n  nodes: {a: {}, b: {}}\n  links:\n    - endpoints: [\"a:e1\", \"b:e1\"]\n    - endpoints: [\"b:e2\", \"a:e1\"]\n", 6, 27, "endpoint \"a:e1\" is used by more than one link")]
     [InlineData("name: x\ntopology:\n  nodes:\n    r1:\n      image: ${IMG\n", 5, 14, "closing brace expected")]
     [InlineData("name: x\ntopology:\n  nodes:\n    r1: {startup-delay: soon}\n", 4, 25, "must be an integer")]
     public void BadInputNamesFileLineAndColumn(string yaml, int line, int column, string problem)
