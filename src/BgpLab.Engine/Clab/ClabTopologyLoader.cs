@@ -67,8 +67,10 @@ public static class ClabTopologyLoader
     public static ClabTopology Parse(string yamlText, string path, IReadOnlyDictionary<string, string?>? environment = null)
     {
         var document = ClabYamlDocument.Parse(yamlText, path, environment);
-        return new Loader(new ClabYamlReader(document)).Read();
+        return Read(document);
     }
+
+    internal static ClabTopology Read(ClabYamlDocument document) => new Loader(new ClabYamlReader(document)).Read();
 
     private sealed class Loader(ClabYamlReader y)
     {

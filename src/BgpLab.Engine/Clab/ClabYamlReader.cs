@@ -55,9 +55,27 @@ internal sealed class ClabYamlReader(ClabYamlDocument document)
         return result;
     }
 
-    public ClabTopologyException UnknownKey(YamlNode keyNode, string key, string what, IEnumerable<string> allowed) =>
-        Error(keyNode, $"unknown key \"{key}\" in {what} (containerlab rejects unknown keys; expected one of: {string.Join(", ", allowed)})",
-            "ClabTopologyUnknownKey");
+    public ClabTopologyException UnknownKey(YamlNode keyNode, string key, string what, IReadOnlyCollection<string> allowed)
+    {
+        var closest = allowed.Select(a => (Key: a, Distance: EditDistance(key, a))).OrderBy(a => a.Distance).FirstOrDefault();
+        var hint = closest.Key is not null && closest.Distance <= Math.Max(2, key.Length / 3) ? $"did you mean \"{closest.Key}\"?"
+            : allowed.Count <= 12 ? $"expected one of: {string.Join(", ", allowed)}" : "see containerlab's topology reference for the keys it accepts";
+        return Error(keyNode, $"unknown key \"{key}\" in {what} (containerlab rejects unknown keys; {hint})", "ClabTopologyUnknownKey");
+    }
+
+    private static int EditDistance(string a, string b)
+    {
+        var d = new int[a.Length + 1, b.Length + 1];
+        for (var i = 0; i <= a.Length; i++) d[i, 0] = i;
+        for (var j = 0; j <= b.Length; j++) d[0, j] = j;
+        for (var i = 1; i <= a.Length; i++)
+            for (var j = 1; j <= b.Length; j++)
+            {
+                d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
+                if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) d[i, j] = Math.Min(d[i, j], d[i - 2, j - 2] + 1);
+            }
+        return d[a.Length, b.Length];
+    }
 
     public string? String(YamlNode node, string what)
     {
