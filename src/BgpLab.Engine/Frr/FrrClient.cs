@@ -129,7 +129,7 @@ public sealed class FrrClient
             {
                 observer.Progress(new ProgressUpdate(1, activity, "timed out", Completed: true));
                 var lines = awaited.Where(n => n.State != state)
-                    .Select(n => $"  {n.Router} {n.Neighbor}{(n.RemoteAs is { } a ? $" (AS {a})" : "")}: {n.StateText ?? n.State.ToString()}"
+                    .Select(n => $"  {n.Router} {n.Neighbor}{(n.RemoteAs is { } a ? $" (AS {a})" : "")}: {(n.State == FrrBgpSessionState.Unknown ? n.StateText : n.State.ToString())}"
                                  + (n.LastResetReason is { } r ? $", last reset: {r}" : ""))
                     .Concat(missing.Select(m => $"  {m}: not configured on {string.Join(", ", targets.Select(t => t.Router))}"))
                     .Concat(errors.Select(e => $"  {e.Target.Router}: {e.Error!.Message}"))

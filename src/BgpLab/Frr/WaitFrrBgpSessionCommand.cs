@@ -29,9 +29,12 @@ public sealed class WaitFrrBgpSessionCommand : FrrRouterCmdlet
     [ValidateNotNullOrEmpty]
     public string[]? Neighbor { get; set; }
 
-    /// <summary>The state to wait for.</summary>
+    /// <summary>The state to wait for (a FrrBgpSessionState name).</summary>
+    // A string, not the engine enum: an engine-typed value field would make module import load the
+    // engine before its AssemblyLoadContext resolver is registered.
     [Parameter]
-    public FrrBgpSessionState State { get; set; } = FrrBgpSessionState.Established;
+    [ValidateSet("Idle", "Connect", "Active", "OpenSent", "OpenConfirm", "Established", "AdminShutdown", "PrefixLimitExceeded", "PolicyBlocked")]
+    public string State { get; set; } = "Established";
 
     /// <summary>How long to wait, in seconds.</summary>
     [Parameter]
@@ -42,6 +45,9 @@ public sealed class WaitFrrBgpSessionCommand : FrrRouterCmdlet
     [Parameter]
     public string? Vrf { get; set; }
 
-    protected override void ProcessRouters(IReadOnlyList<FrrRouterTarget> routers) =>
-        WriteObjects(Run((o, ct) => Client.WaitForSessionsAsync(routers, Neighbor, State, Vrf, TimeSpan.FromSeconds(TimeoutSec), o, ct)));
+    protected override void ProcessRouters(IReadOnlyList<FrrRouterTarget> routers)
+    {
+        var state = Enum.Parse<FrrBgpSessionState>(State, ignoreCase: true);
+        WriteObjects(Run((o, ct) => Client.WaitForSessionsAsync(routers, Neighbor, state, Vrf, TimeSpan.FromSeconds(TimeoutSec), o, ct)));
+    }
 }
