@@ -88,7 +88,7 @@ public static class FrrJsonParser
                 RouterId = routerId,
                 Neighbor = p.Name,
                 NeighborHostname = p.Hostname,
-                RemoteAs = p.RemoteAs,
+                RemoteAs = KnownAs(p.RemoteAs),
                 State = MapState(p.State, p.PeerState, p.AdminShutdown),
                 StateText = p.State,
                 Uptime = p.UptimeMsec is { } ms && !IsNever(p.UptimeText) ? TimeSpan.FromMilliseconds(ms) : ParseDuration(p.UptimeText),
@@ -361,6 +361,7 @@ public static class FrrJsonParser
         long? remoteAs = null, localAs = null, uptimeMs = null, hold = null, keepalive = null, confHold = null, confKeepalive = null;
         long? established = null, dropped = null, resetCode = null, resetAgo = null, totalIn = null, totalOut = null;
         var admin = false;
+        bool? internalLink = null;
         var capabilities = new Dictionary<string, string>(StringComparer.Ordinal);
         var families = new Dictionary<string, FrrBgpNeighborFamily>(StringComparer.Ordinal);
         while (NextProperty(ref reader, out var key))
@@ -376,6 +377,7 @@ public static class FrrJsonParser
                 case "nbrDesc": description = ReadString(ref reader); break;
                 case "peerGroup": group = ReadString(ref reader); break;
                 case "adminShutDown": admin = ReadBool(ref reader); break;
+                case "nbrInternalLink": internalLink = ReadBool(ref reader); break;
                 case "bgpState": state = ReadString(ref reader); break;
                 case "bgpTimerUpMsec": uptimeMs = ReadLong(ref reader); break;
                 case "bgpTimerUpString": uptimeText = ReadString(ref reader); break;
@@ -428,7 +430,8 @@ public static class FrrJsonParser
             Neighbor = name,
             NeighborAddress = address ?? (IPAddress.TryParse(name, out _) ? name : null),
             NeighborHostname = hostname,
-            RemoteAs = remoteAs,
+            // "remote-as internal" shows AS 0 until the session is up; an internal link means the local AS.
+            RemoteAs = KnownAs(remoteAs) ?? (internalLink == true ? localAs : null),
             LocalAs = localAs,
             RemoteRouterId = remoteId,
             LocalRouterId = localId,
@@ -610,6 +613,9 @@ public static class FrrJsonParser
         }
         return any ? TimeSpan.FromSeconds(total) : null;
     }
+
+    /// <summary>AS 0 is FRR's "not known yet" (remote-as internal/external before the session is up).</summary>
+    private static long? KnownAs(long? asn) => asn is 0 ? null : asn;
 
     private static TimeSpan? Msec(long? ms) => ms is { } v ? TimeSpan.FromMilliseconds(v) : null;
 

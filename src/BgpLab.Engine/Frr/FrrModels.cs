@@ -40,6 +40,7 @@ public sealed class FrrBgpPeer
     public required string Neighbor { get; init; }
     /// <summary>The hostname the neighbor announced (hostname capability), when it did.</summary>
     public string? NeighborHostname { get; init; }
+    /// <summary>The peer's AS; null while FRR does not know it (remote-as internal/external before the session is up).</summary>
     public long? RemoteAs { get; init; }
     public FrrBgpSessionState State { get; init; }
     /// <summary>The text FRR printed for the state (e.g. "Idle (Admin)").</summary>
