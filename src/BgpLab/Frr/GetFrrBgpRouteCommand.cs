@@ -63,7 +63,8 @@ internal static class FrrPrefixArgument
         foreach (var p in prefixes)
         {
             var text = p.Contains('/') ? p : p + (p.Contains(':') ? "/128" : "/32");
-            if (!IPNetwork.TryParse(text, out var network))
+            // Host bits must be clear: some runtimes accept 10.0.0.1/16 and silently mask it.
+            if (!IPNetwork.TryParse(text, out var network) || !network.BaseAddress.Equals(IPAddress.Parse(text[..text.IndexOf('/')])))
                 cmdlet.ThrowTerminatingError(new ErrorRecord(new ArgumentException($"'{p}' is not a prefix (expected e.g. 10.1.0.0/24, with no host bits set)."),
                     "FrrBadPrefixArgument", ErrorCategory.InvalidArgument, p));
             set.Add(network);
