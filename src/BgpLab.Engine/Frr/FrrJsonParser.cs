@@ -159,6 +159,9 @@ public static class FrrJsonParser
         return routes;
     }
 
+    /// <summary><see cref="ParseBgpRoutes(ReadOnlySpan{byte}, string, string?, string, string, Func{FrrBgpRoute, bool}?)"/> for callers that cannot pass spans (PowerShell).</summary>
+    public static List<FrrBgpRoute> ParseBgpRoutes(ReadOnlyMemory<byte> json, string router) => ParseBgpRoutes(json.Span, router);
+
     private readonly record struct RouteContext(string Router, string? Container, string Vrf, string Family, Func<FrrBgpRoute, bool>? Filter, bool InVrf);
 
     private static void ReadRouteBlock(ref Utf8JsonReader reader, RouteContext context, List<FrrBgpRoute> routes)
