@@ -40,6 +40,11 @@ function Invoke-Native {
     if ($LASTEXITCODE -ne 0) { throw "$FilePath $($ArgumentList -join ' ') failed with exit code $LASTEXITCODE" }
 }
 
+# Child PowerShell sessions start like this one: under 'dotnet pwsh' (the local tool) the process is dotnet itself.
+$PwshCommand = @((Get-Process -Id $PID).Path)
+if ([IO.Path]::GetFileNameWithoutExtension($PwshCommand[0]) -eq 'dotnet') { $PwshCommand += 'pwsh' }
+function Invoke-Pwsh { & $PwshCommand[0] @($PwshCommand | Select-Object -Skip 1) @args }
+
 function Test-Command([string] $Name) { [bool](Get-Command $Name -CommandType Application -ErrorAction Ignore) }
 
 function Invoke-Prerequisites {
@@ -71,7 +76,8 @@ function Invoke-Prerequisites {
 }
 
 function Invoke-Build {
-    Invoke-Native dotnet build (Join-Path $Root 'src/BgpLab.sln') -c $Configuration --nologo -v q -clp:NoSummary
+    # Quoted: unquoted -v would bind to Invoke-Native's -Verbose and -clp:X would be split in two.
+    Invoke-Native dotnet build (Join-Path $Root 'src/BgpLab.sln') '-c' $Configuration '--nologo' '-v' 'q' '-clp:NoSummary'
     $entry = Join-Path $Root "src/BgpLab/bin/$Configuration/net8.0"
     $engine = Join-Path $Root "src/BgpLab.Engine/bin/$Configuration/net8.0"
     if (Test-Path $ModuleOut) { Remove-Item $ModuleOut -Recurse -Force }
@@ -89,7 +95,7 @@ function Invoke-Build {
 function Write-ModuleManifest {
     # The source manifest lists no cmdlets or formats: they are read from what was built, so a new
     # cmdlet or view file needs no manifest edit (and parallel work does not collide on this file).
-    $cmdlets = & (Get-Process -Id $PID).Path -NoProfile -NonInteractive -Command "
+    $cmdlets = Invoke-Pwsh -NoProfile -NonInteractive -Command "
         Import-Module '$ModuleOut/BgpLab.dll' -ErrorAction Stop
         (Get-Command -Module BgpLab -CommandType Cmdlet).Name | Sort-Object"
     if ($LASTEXITCODE -ne 0) { throw 'could not load the built module to list its cmdlets' }
@@ -153,7 +159,7 @@ Import-Module '$pester'
 @{ passed = `$r.PassedCount; failed = `$r.FailedCount + `$r.FailedBlocksCount + `$r.FailedContainersCount; skipped = `$r.SkippedCount } |
     ConvertTo-Json | Set-Content '$pesterResult'
 "@
-    & (Get-Process -Id $PID).Path -NoProfile -NonInteractive -Command $script
+    Invoke-Pwsh -NoProfile -NonInteractive -Command $script
     if (Test-Path $pesterResult) { $p = Get-Content $pesterResult -Raw | ConvertFrom-Json }
     else { Write-Warning 'Pester produced no result'; $p = [pscustomobject]@{ passed = 0; failed = 1; skipped = 0 } }
 
@@ -213,12 +219,12 @@ function Invoke-Package {
 function Invoke-Bench {
     foreach ($bench in Get-ChildItem (Join-Path $Root 'bench') -Filter '*.ps1' | Sort-Object Name) {
         Write-Host "== $($bench.Name)"
-        & (Get-Process -Id $PID).Path -NoProfile -File $bench.FullName -ModulePath "$ModuleOut/BgpLab.psd1"
+        Invoke-Pwsh -NoProfile -File $bench.FullName -ModulePath "$ModuleOut/BgpLab.psd1"
     }
 }
 
 function Invoke-Lab {
-    & (Get-Process -Id $PID).Path -NoProfile -File (Join-Path $Root 'examples/Invoke-ScenarioLab.ps1') -ModulePath "$ModuleOut/BgpLab.psd1"
+    Invoke-Pwsh -NoProfile -File (Join-Path $Root 'examples/Invoke-ScenarioLab.ps1') -ModulePath "$ModuleOut/BgpLab.psd1"
     if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
 }
 

@@ -114,6 +114,15 @@ public sealed class ClabNode
     /// <summary>Where the node's key is in the file (null when built in memory).</summary>
     public SourcePosition? Position { get; set; }
 
+    /// <summary>Where each of the node's own keys is in the file (empty when built in memory).</summary>
+    public Dictionary<string, SourcePosition> KeyPositions { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>The node's container name (set by the loader and builders; see <see cref="ClabTopology.ContainerNameOf"/>).</summary>
+    public string? ContainerName { get; set; }
+
+    public string? Group => Effective.Group;
+    public string? Cmd => Effective.Cmd;
+
     public string Kind => Effective.Kind ?? "";
     public string? Image => Effective.Image;
     public string? NetworkMode => Effective.NetworkMode;
@@ -148,7 +157,12 @@ public sealed class ClabNodeSettings
     public List<string>? Devices { get; set; }
     public List<string>? CapAdd { get; set; }
     public List<string>? Volumes { get; set; }
+    /// <summary><c>dns.servers</c> (containerlab's dns is a mapping of servers, search and options).</summary>
     public List<string>? Dns { get; set; }
+    /// <summary><c>dns.search</c>.</summary>
+    public List<string>? DnsSearch { get; set; }
+    /// <summary><c>dns.options</c>.</summary>
+    public List<string>? DnsOptions { get; set; }
     public List<string>? Aliases { get; set; }
     public Dictionary<string, string>? Env { get; set; }
     public Dictionary<string, string>? Labels { get; set; }
@@ -174,7 +188,8 @@ public sealed class ClabNodeSettings
         var copy = (ClabNodeSettings)MemberwiseClone();
         copy.Exec = Exec?.ToList(); copy.Binds = Binds?.ToList(); copy.Ports = Ports?.ToList();
         copy.EnvFiles = EnvFiles?.ToList(); copy.Devices = Devices?.ToList(); copy.CapAdd = CapAdd?.ToList();
-        copy.Volumes = Volumes?.ToList(); copy.Dns = Dns?.ToList(); copy.Aliases = Aliases?.ToList();
+        copy.Volumes = Volumes?.ToList(); copy.Dns = Dns?.ToList();
+        copy.DnsSearch = DnsSearch?.ToList(); copy.DnsOptions = DnsOptions?.ToList(); copy.Aliases = Aliases?.ToList();
         copy.Env = Env is null ? null : new(Env); copy.Labels = Labels is null ? null : new(Labels);
         copy.Sysctls = Sysctls is null ? null : new(Sysctls);
         copy.Extra = new(Extra, StringComparer.Ordinal);

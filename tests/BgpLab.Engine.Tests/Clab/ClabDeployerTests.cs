@@ -1,0 +1,263 @@
+using BgpLab.Engine.Clab;
+using BgpLab.Engine.Common;
+using BgpLab.Engine.Docker;
+using BgpLab.Engine.Tests.Common;
+using BgpLab.Engine.Tests.Fixtures;
+using Docker.DotNet;
+
+namespace BgpLab.Engine.Tests.Clab;
+
+/// <summary>Deploys of small labs with unique names: failures undo exactly what was created.</summary>
+[Collection(DockerCollection.Name)]
+public sealed class ClabDeployerTests : IAsyncLifetime
+{
+    private readonly string _lab = "bgplab-t-" + Guid.NewGuid().ToString("N")[..8];
+    private readonly string _dir = Directory.CreateTempSubdirectory("bgplab-deploy-").FullName;
+    private readonly DockerEngine _docker = DockerEngine.Default;
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        var destroyer = new ClabDestroyer(_docker);
+        await destroyer.ExecuteAsync(await destroyer.PlanAsync(_lab, null, default), 4, NullObserver.Instance, default);
+        var client = await _docker.ConnectAsync(default);
+        try { await client.Networks.DeleteNetworkAsync(_lab); } catch (DockerApiException) { }
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    private ClabTopology Topology(string nodes, string links = "")
+    {
+        var path = Path.Combine(_dir, "lab.clab.yml");
+        File.WriteAllText(path, $"""
+            name: {_lab}
+            mgmt:
+              network: {_lab}
+              ipv4-subnet: auto
+            topology:
+              kinds:
+                linux:
+                  image: bgplab/frr:latest
+                  cmd: bash
+              nodes:
+            {nodes}
+              links:
+            {links}
+            """);
+        return ClabTopologyLoader.Load(path, new Dictionary<string, string?>());
+    }
+
+    private static ClabDeployOptions Options(bool strict = false, int workers = 2) =>
+        new() { Capabilities = ScenarioFabricFixture.Capabilities, StrictExec = strict, MaxWorkers = workers };
+
+    private async Task AssertNothingLeftAsync()
+    {
+        Assert.Empty(await _docker.ListContainersAsync(new Dictionary<string, string?> { ["containerlab"] = _lab }, default));
+        var client = await _docker.ConnectAsync(default);
+        await Assert.ThrowsAsync<DockerNetworkNotFoundException>(() => client.Networks.InspectNetworkAsync(_lab));
+        Assert.False(Directory.Exists(Path.Combine(_dir, "clab-" + _lab)));
+    }
+
+    [Fact]
+    public async Task MissingImageMidwayUndoesEverythingAndNamesNodeAndImage()
+    {
+        var topology = Topology("""
+                a:
+                  kind: linux
+                b:
+                  kind: linux
+                  network-mode: container:a
+                c:
+                  kind: linux
+                  image: bgplab/not-built-anywhere:1.0
+            """, """
+              - endpoints: ["a:net0", "c:net0"]
+            """);
+        var observer = new RecordingObserver();
+
+        var e = await Assert.ThrowsAsync<BgpLabException>(() => new ClabDeployer(_docker).DeployAsync(topology, Options(workers: 1), observer, default));
+
+        Assert.Equal("ImageUnavailable", e.ErrorId);
+        Assert.Contains("'c'", e.Message);
+        Assert.Contains("bgplab/not-built-anywhere:1.0", e.Message);
+        // a was created before c failed (one worker, file order): the undo removed it.
+        Assert.Contains(observer.Verbose, m => System.Text.RegularExpressions.Regex.IsMatch(m, @"removing [1-9] container\(s\)"));
+        await AssertNothingLeftAsync();
+    }
+
+    [Fact]
+    public async Task FailingExecIsReportedAndOnlyStrictExecFailsTheDeploy()
+    {
+        var topology = Topology("""
+                a:
+                  kind: linux
+                  exec:
+                  - ip link set net0 mtu 1400
+                  - bash -c 'echo oops >&2; exit 3'
+                  - echo "after the failure"
+                z:
+                  kind: linux
+            """, """
+              - endpoints: ["a:net0", "z:eth1"]
+                mtu: 1500
+            """);
+        var observer = new RecordingObserver();
+        var lab = await new ClabDeployer(_docker).DeployAsync(topology, Options(), observer, default);
+
+        Assert.Equal([0L, 3L, 0L], lab.ExecResults.Select(r => r.ExitCode));
+        Assert.Equal(["ip", "link", "set", "net0", "mtu", "1400"], lab.ExecResults[0].Command);
+        Assert.Equal("oops\n", lab.ExecResults[1].Stderr);
+        Assert.Equal("after the failure\n", lab.ExecResults[2].Stdout);
+        Assert.Contains(observer.Warnings, w => w.Contains("'a'") && w.Contains("exited with code 3") && w.Contains("oops"));
+        Assert.Equal(1500, lab.Links.Single().Mtu);
+        var zLink = await _docker.ExecAsync($"clab-{_lab}-z", ["cat", "/sys/class/net/eth1/mtu"], default);
+        Assert.Equal("1500", zLink.Stdout.Trim());
+        // The env containerlab sets.
+        var env = await _docker.ExecAsync($"clab-{_lab}-a", ["printenv", "CLAB_INTFS", "CLAB_LABEL_CLAB_NODE_KIND"], default);
+        Assert.Equal("1\nlinux\n", env.Stdout);
+
+        var destroyer = new ClabDestroyer(_docker);
+        await destroyer.ExecuteAsync(await destroyer.PlanAsync(_lab, topology, default), 2, NullObserver.Instance, default);
+        await AssertNothingLeftAsync();
+
+        var e = await Assert.ThrowsAsync<BgpLabException>(() => new ClabDeployer(_docker).DeployAsync(topology, Options(strict: true), NullObserver.Instance, default));
+        Assert.Equal("ExecFailed", e.ErrorId);
+        Assert.Contains("exit code 3", e.Message);
+        await AssertNothingLeftAsync();
+    }
+
+    [Fact]
+    public async Task PrivilegedStartFailureSaysSoAndHowToChooseCapabilities()
+    {
+        var topology = Topology("""
+                a:
+                  kind: linux
+            """);
+
+        var e = await Assert.ThrowsAsync<BgpLabException>(() => new ClabDeployer(_docker).DeployAsync(topology, new ClabDeployOptions(), NullObserver.Instance, default));
+
+        Assert.Equal("PrivilegedNotPermitted", e.ErrorId);
+        Assert.Equal(FailureKind.PermissionDenied, e.Kind);
+        Assert.Contains("privileged", e.Message);
+        Assert.Contains("-Capability", e.RecommendedAction);
+        Assert.Contains("$BgpLabCapability", e.RecommendedAction);
+        Assert.Contains("BGPLAB_CAPABILITIES", e.RecommendedAction);
+        await AssertNothingLeftAsync();
+    }
+
+    [Fact]
+    public async Task InspectorFindsTheLabByLabelsAndCommandsRunInNodes()
+    {
+        var topology = Topology("""
+                a:
+                  kind: linux
+                  labels:
+                    role: spine
+            """);
+        await new ClabDeployer(_docker).DeployAsync(topology, Options(), NullObserver.Instance, default);
+
+        var lab = Assert.Single(await new ClabInspector(_docker).GetLabsAsync(_lab, default));
+        var node = Assert.Single(lab.Nodes);
+        Assert.Equal(("a", "linux", "running", _lab), (node.Name, node.Kind, node.State, node.NetworkMode));
+        Assert.Equal("spine", node.Labels["role"]);
+        Assert.Equal(Path.Combine(_dir, "lab.clab.yml"), lab.TopologyFile);
+        Assert.Equal(Path.Combine(_dir, "clab-" + _lab), lab.LabDirectory);
+        Assert.Contains(await new ClabInspector(_docker).GetLabsAsync(null, default), l => l.Name == _lab);
+
+        var plan = await new ClabDestroyer(_docker).PlanAsync(_lab, null, default);
+        Assert.Equal(["Container", "Network", "Directory"], plan.Items.Select(i => i.Kind));
+    }
+
+    [Fact]
+    public async Task CancellingMidwayUndoesWhatWasCreated()
+    {
+        var topology = Topology("""
+                a:
+                  kind: linux
+                b:
+                  kind: linux
+                c:
+                  kind: linux
+            """, """
+              - endpoints: ["a:net0", "b:net0"]
+            """);
+        using var cts = new CancellationTokenSource();
+        var observer = new RecordingObserver { OnProgress = p => { if (p.Status.EndsWith(" running", StringComparison.Ordinal)) cts.Cancel(); } };
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => new ClabDeployer(_docker).DeployAsync(topology, Options(workers: 1), observer, cts.Token));
+
+        Assert.Contains(observer.Verbose, m => System.Text.RegularExpressions.Regex.IsMatch(m, @"removing [1-9] container\(s\)"));
+        await AssertNothingLeftAsync();
+    }
+
+    [Fact]
+    public async Task LabsMadeByContainerlabAreInspectedAndRemoved()
+    {
+        // What containerlab leaves on the engine: a labelled mgmt network, containers with its labels, and
+        // clab-<lab>/topology-data.json in its export template's shape (no BgpLab-only keys).
+        var client = await _docker.ConnectAsync(default);
+        var labDir = Path.Combine(_dir, "clab-" + _lab);
+        Directory.CreateDirectory(labDir);
+        await client.Networks.CreateNetworkAsync(new global::Docker.DotNet.Models.NetworksCreateParameters
+        {
+            Name = _lab, Driver = "bridge", Labels = new Dictionary<string, string> { ["containerlab"] = "" },
+        });
+        foreach (var node in new[] { "srl", "client" })
+        {
+            await client.Containers.CreateContainerAsync(new global::Docker.DotNet.Models.CreateContainerParameters
+            {
+                Name = $"clab-{_lab}-{node}", Image = "bgplab/frr:latest", Cmd = ["bash"], Tty = true, OpenStdin = true,
+                Labels = new Dictionary<string, string>
+                {
+                    ["containerlab"] = _lab, ["clab-node-name"] = node, ["clab-node-kind"] = "linux", ["clab-node-type"] = "",
+                    ["clab-node-group"] = "", ["clab-node-lab-dir"] = Path.Combine(labDir, node), ["clab-topo-file"] = Path.Combine(_dir, "gone.clab.yml"),
+                    ["clab-owner"] = "someone",
+                },
+                HostConfig = new global::Docker.DotNet.Models.HostConfig { NetworkMode = _lab },
+            });
+            await client.Containers.StartContainerAsync($"clab-{_lab}-{node}", new global::Docker.DotNet.Models.ContainerStartParameters());
+        }
+        File.WriteAllText(Path.Combine(labDir, "topology-data.json"), $$"""
+            {
+              "name": "{{_lab}}",
+              "type": "clab",
+              "clab": { "config": { "prefix": "clab", "mgmt": { "network": "{{_lab}}", "bridge": "br-0123456789ab", "ipv4-subnet": "172.30.0.0/24", "mtu": 1500 } } },
+              "ssh-pub-keys": [],
+              "nodes": {
+                "srl": { "index": "0", "shortname": "srl", "longname": "clab-{{_lab}}-srl", "fqdn": "srl.{{_lab}}.io", "group": "", "labdir": "", "kind": "linux", "image": "bgplab/frr:latest",
+                         "mgmt-net": "", "mgmt-intf": "", "mgmt-ipv4-address": "", "mgmt-ipv4-prefix-length": 0, "mgmt-ipv6-address": "", "mgmt-ipv6-prefix-length": 0,
+                         "mac-address": "", "labels": {}, "port-bindings": [ ] },
+                "client": { "index": "1", "shortname": "client", "longname": "clab-{{_lab}}-client", "fqdn": "client.{{_lab}}.io", "group": "", "labdir": "", "kind": "linux", "image": "bgplab/frr:latest",
+                         "mgmt-net": "", "mgmt-intf": "", "mgmt-ipv4-address": "", "mgmt-ipv4-prefix-length": 0, "mgmt-ipv6-address": "", "mgmt-ipv6-prefix-length": 0,
+                         "mac-address": "", "labels": {}, "port-bindings": [ ] }
+              },
+              "links": [
+                { "endpoints": { "a": { "node": "srl", "interface": "e1-1", "mac": "aa:c1:ab:00:00:01", "peer": "z" },
+                                 "z": { "node": "client", "interface": "eth1", "mac": "aa:c1:ab:00:00:02", "peer": "a" } } }
+              ]
+            }
+            """);
+
+        var lab = Assert.Single(await new ClabInspector(_docker).GetLabsAsync(_lab, default));
+        Assert.Equal(["client", "srl"], lab.Nodes.Select(n => n.Name));
+        Assert.Equal("someone", lab.Owner);
+        Assert.Equal(labDir, lab.LabDirectory);
+        Assert.Equal("srl:e1-1 <-> client:eth1", Assert.Single(lab.Links).ToString());
+        Assert.All(lab.Nodes, n => Assert.Equal(_lab, n.NetworkMode));
+
+        var destroyer = new ClabDestroyer(_docker);
+        var removed = await destroyer.ExecuteAsync(await destroyer.PlanAsync(_lab, null, default), 2, NullObserver.Instance, default);
+        Assert.Equal(["Container", "Container", "Network", "Directory"], removed.Select(r => r.Kind));
+        await AssertNothingLeftAsync();
+    }
+
+    private sealed class RecordingObserver : IOperationObserver
+    {
+        public List<string> Warnings { get; } = new();
+        public List<string> Verbose { get; } = new();
+        public Action<ProgressUpdate>? OnProgress { get; init; }
+        public void Progress(ProgressUpdate update) => OnProgress?.Invoke(update);
+        void IOperationObserver.Verbose(string message) { lock (Verbose) Verbose.Add(message); }
+        public void Warning(string message) { lock (Warnings) Warnings.Add(message); }
+    }
+}
