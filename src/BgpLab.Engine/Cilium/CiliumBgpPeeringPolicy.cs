@@ -93,6 +93,9 @@ public sealed class CiliumBgpPeeringPolicy : ICiliumObject
     /// <summary>The kubeconfig context it was read from (null when built or imported).</summary>
     public string? Context { get; set; }
 
+    /// <summary>The kubeconfig it was read through, so piping it on reaches the same cluster.</summary>
+    public string? KubeconfigPath { get; set; }
+
     /// <summary>The file and line it was imported from (null otherwise).</summary>
     public string? Source { get; set; }
 

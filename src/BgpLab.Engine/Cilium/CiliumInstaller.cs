@@ -12,6 +12,8 @@ namespace BgpLab.Engine.Cilium;
 public sealed class CiliumInstallation
 {
     public required string Context { get; init; }
+    /// <summary>The kubeconfig used, so piping it on reaches the same cluster.</summary>
+    public string? KubeconfigPath { get; init; }
     /// <summary>Chart version of the helm release (or the agent image tag when helm is not available).</summary>
     public string? Version { get; init; }
     /// <summary>The values given to helm, as YAML.</summary>
@@ -78,6 +80,7 @@ public static class CiliumInstaller
     private static CiliumInstallation Describe(KubeConnection connection, HelmRelease? release, string? values, V1DaemonSet? ds, V1Deployment? op) => new()
     {
         Context = connection.Context,
+        KubeconfigPath = connection.KubeconfigPath,
         Version = release?.ChartVersion ?? ds?.Spec?.Template?.Spec?.Containers?.FirstOrDefault()?.Image?.Split(':').LastOrDefault()?.TrimStart('v'),
         Values = values,
         HelmRevision = release?.Revision,

@@ -16,6 +16,7 @@ internal static class PeeringPolicyCalls
         var stored = await CiliumBgpApi.ApplyAsync(connection, policy, ct).ConfigureAwait(false);
         var result = CiliumBgpPeeringPolicy.FromJson(stored);
         result.Context = connection.Context;
+        result.KubeconfigPath = connection.KubeconfigPath;
         return result;
     }
 
@@ -25,6 +26,7 @@ internal static class PeeringPolicyCalls
         if (json is null) return null;
         var policy = CiliumBgpPeeringPolicy.FromJson(json);
         policy.Context = connection.Context;
+        policy.KubeconfigPath = connection.KubeconfigPath;
         return policy;
     }
 
@@ -109,6 +111,7 @@ public sealed class GetCiliumBgpPeeringPolicyCommand : KubeCmdlet
         {
             var policy = CiliumBgpPeeringPolicy.FromJson(json);
             policy.Context = connection.Context;
+            policy.KubeconfigPath = connection.KubeconfigPath;
             var hit = patterns.Where(p => p.IsMatch(policy.Name)).ToList();
             if (hit.Count == 0) continue;
             matched.Add(policy.Name);
