@@ -155,3 +155,26 @@ Describe 'Against the API double with Cilium''s CRDs' {
         try { Install-Cilium -Version 1.12.1 -HelmPath /nonexistent/helm @Cluster -ErrorAction Stop } catch { $_.ErrorDetails.RecommendedAction | Should -Match 'helm.sh' }
     }
 }
+
+Describe 'Test-BgpLabConfig against a cluster' {
+    It 'reads the policies and nodes from the cluster when no files are given' {
+        $server = (Get-Content $Kubeconfig -Raw | ConvertFrom-Json).clusters[0].cluster.server
+        $headers = @{ Authorization = 'Bearer kube-api-double' }
+        $ips = @{ 'control-plane' = '10.0.1.2'; worker = '10.0.2.2'; worker2 = '10.0.3.2'; worker3 = '10.0.4.2' }
+        foreach ($name in $ips.Keys) {
+            $full = "clab-bgp-cplane-demo-$name"
+            $node = Invoke-RestMethod -Uri "$server/api/v1/nodes/$full" -Headers $headers
+            $node.metadata | Add-Member -Force labels @{ rack = if ($name -in 'control-plane', 'worker') { 'rack0' } else { 'rack1' } }
+            $stored = Invoke-RestMethod -Method Put -Uri "$server/api/v1/nodes/$full" -Body ($node | ConvertTo-Json -Depth 10) -ContentType 'application/json' -Headers $headers
+            # Node addresses are status: written through the status subresource, as the kubelet does.
+            $stored | Add-Member -Force status @{ addresses = @(@{ type = 'InternalIP'; address = $ips[$name] }) }
+            Invoke-RestMethod -Method Put -Uri "$server/api/v1/nodes/$full/status" -Body ($stored | ConvertTo-Json -Depth 10) -ContentType 'application/json' -Headers $headers | Out-Null
+        }
+        Import-CiliumBgpPeeringPolicy (Join-Path $Scenario 'cilium-bgp-peering-policies.yaml') | Set-CiliumBgpPeeringPolicy @Cluster
+        Test-BgpLabConfig -TopologyPath (Join-Path $Scenario 'topo.yaml') @Cluster | Should -BeNullOrEmpty
+        Set-CiliumBgpPeeringPolicy -Name rack1 -VirtualRouter (New-CiliumBgpVirtualRouter -LocalAsn 65099 -ExportPodCidr -Neighbor (New-CiliumBgpNeighbor 10.0.0.2/32 65011)) @Cluster
+        $findings = @(Test-BgpLabConfig -TopologyPath (Join-Path $Scenario 'topo.yaml') @Cluster)
+        $findings.Router | Select-Object -Unique | Should -Be 'tor1'
+        $findings.NodeAddress | Sort-Object | Should -Be @('10.0.3.2', '10.0.4.2')
+    }
+}
