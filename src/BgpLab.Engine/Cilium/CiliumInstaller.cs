@@ -166,19 +166,17 @@ public static class CiliumInstaller
         }
     }
 
-    private static async Task<V1DaemonSet?> ReadDaemonSet(KubeConnection connection, CancellationToken ct)
-    {
-        try { return await connection.Client.AppsV1.ReadNamespacedDaemonSetAsync(AgentDaemonSet, CiliumHelmTarget.Namespace, cancellationToken: ct).ConfigureAwait(false); }
-        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound) { return null; }
-        catch (HttpOperationException e) { throw KubeErrors.FromStatus(connection, "Reading the cilium DaemonSet", e); }
-        catch (HttpRequestException e) { throw KubeErrors.Unreachable(connection, e); }
-    }
+    private static Task<V1DaemonSet?> ReadDaemonSet(KubeConnection connection, CancellationToken ct) =>
+        ReadOrNull(connection, "the cilium DaemonSet", () => connection.Client.AppsV1.ReadNamespacedDaemonSetAsync(AgentDaemonSet, CiliumHelmTarget.Namespace, cancellationToken: ct));
 
-    private static async Task<V1Deployment?> ReadDeployment(KubeConnection connection, CancellationToken ct)
+    private static Task<V1Deployment?> ReadDeployment(KubeConnection connection, CancellationToken ct) =>
+        ReadOrNull(connection, "the cilium-operator Deployment", () => connection.Client.AppsV1.ReadNamespacedDeploymentAsync(OperatorDeployment, CiliumHelmTarget.Namespace, cancellationToken: ct));
+
+    private static async Task<T?> ReadOrNull<T>(KubeConnection connection, string what, Func<Task<T>> read) where T : class
     {
-        try { return await connection.Client.AppsV1.ReadNamespacedDeploymentAsync(OperatorDeployment, CiliumHelmTarget.Namespace, cancellationToken: ct).ConfigureAwait(false); }
+        try { return await read().ConfigureAwait(false); }
         catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound) { return null; }
-        catch (HttpOperationException e) { throw KubeErrors.FromStatus(connection, "Reading the cilium-operator Deployment", e); }
+        catch (HttpOperationException e) { throw KubeErrors.FromStatus(connection, $"Reading {what}", e); }
         catch (HttpRequestException e) { throw KubeErrors.Unreachable(connection, e); }
     }
 }
