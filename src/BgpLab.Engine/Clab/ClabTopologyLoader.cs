@@ -45,10 +45,18 @@ public static class ClabTopologyLoader
     /// <summary>Reads and parses a topology file; <paramref name="environment"/> defaults to the process environment.</summary>
     public static ClabTopology Load(string path, IReadOnlyDictionary<string, string?>? environment = null)
     {
-        string text;
+        var text = ReadFile(path);
+        var topology = Parse(text, path, environment);
+        topology.Path = System.IO.Path.GetFullPath(path);
+        return topology;
+    }
+
+    /// <summary>The file's text; a missing or unreadable file is a <see cref="BgpLabException"/> naming it.</summary>
+    internal static string ReadFile(string path)
+    {
         try
         {
-            text = File.ReadAllText(path);
+            return File.ReadAllText(path);
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
@@ -58,9 +66,6 @@ public static class ClabTopologyLoader
         {
             throw new BgpLabException($"Cannot read topology file {path}: {e.Message}", "ClabTopologyFileUnreadable", FailureKind.ResourceUnavailable, path, e);
         }
-        var topology = Parse(text, path, environment);
-        topology.Path = System.IO.Path.GetFullPath(path);
-        return topology;
     }
 
     /// <summary>Parses topology text; <paramref name="path"/> names the file in positions and errors.</summary>
@@ -194,12 +199,18 @@ public static class ClabTopologyLoader
                     case "cmd": s.Cmd = y.String(value, w); break;
                     case "user": s.User = y.String(value, w); break;
                     case "exec": s.Exec = y.StringList(value, w); break;
-                    case "binds": s.Binds = y.StringList(value, w); CheckBinds(value, s.Binds, w); break;
+                    case "binds":
+                        s.Binds = y.StringList(value, w);
+                        CheckMounts(value, s.Binds, w, ClabInheritance.BindDestination, "host-path:container-path[:options]", "ClabTopologyBadBind");
+                        break;
                     case "ports": s.Ports = y.StringList(value, w); break;
                     case "env-files": s.EnvFiles = y.StringList(value, w); break;
                     case "devices": s.Devices = y.StringList(value, w); break;
                     case "cap-add": s.CapAdd = y.StringList(value, w); break;
-                    case "volumes": s.Volumes = y.StringList(value, w); CheckVolumes(value, s.Volumes, w); break;
+                    case "volumes":
+                        s.Volumes = y.StringList(value, w);
+                        CheckMounts(value, s.Volumes, w, ClabInheritance.VolumeDestination, "[volume-name:]container-path[:options] (host paths belong in binds)", "ClabTopologyBadVolume");
+                        break;
                     case "aliases": s.Aliases = y.StringList(value, w); break;
                     case "env": s.Env = y.StringMap(value, w); break;
                     case "labels": s.Labels = y.StringMap(value, w); break;
@@ -260,25 +271,14 @@ public static class ClabTopologyLoader
             }
         }
 
-        private void CheckBinds(YamlNode node, List<string>? binds, string what)
+        private void CheckMounts(YamlNode node, List<string>? entries, string what, Func<string, string?> destination, string expected, string errorId)
         {
-            if (binds is null) return;
+            if (entries is null) return;
             var items = ((YamlSequenceNode)node).Children;
-            for (var i = 0; i < binds.Count; i++)
+            for (var i = 0; i < entries.Count; i++)
             {
-                if (ClabInheritance.BindDestination(binds[i]) is null)
-                    throw y.Error(items[i], $"cannot read bind \"{binds[i]}\" in {what}: expected host-path:container-path[:options]", "ClabTopologyBadBind");
-            }
-        }
-
-        private void CheckVolumes(YamlNode node, List<string>? volumes, string what)
-        {
-            if (volumes is null) return;
-            var items = ((YamlSequenceNode)node).Children;
-            for (var i = 0; i < volumes.Count; i++)
-            {
-                if (ClabInheritance.VolumeDestination(volumes[i]) is null)
-                    throw y.Error(items[i], $"cannot read volume \"{volumes[i]}\" in {what}: expected [volume-name:]container-path[:options] (host paths belong in binds)", "ClabTopologyBadVolume");
+                if (destination(entries[i]) is null)
+                    throw y.Error(items[i], $"cannot read \"{entries[i]}\" in {what}: expected {expected}", errorId);
             }
         }
 

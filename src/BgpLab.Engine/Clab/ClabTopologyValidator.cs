@@ -30,15 +30,7 @@ public static partial class ClabTopologyValidator
     /// <summary>Validates a topology file: schema, strict loading and semantic rules.</summary>
     public static IReadOnlyList<ClabTopologyFinding> ValidateFile(string path, IReadOnlyDictionary<string, string?>? environment = null)
     {
-        string text;
-        try
-        {
-            text = File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            throw new Common.BgpLabException($"Topology file not found: {path}", "ClabTopologyFileNotFound", Common.FailureKind.ObjectNotFound, path, e);
-        }
+        var text = ClabTopologyLoader.ReadFile(path);
         return ValidateText(text, path, environment);
     }
 
@@ -184,7 +176,6 @@ public static partial class ClabTopologyValidator
         // Inside a failed anyOf/oneOf, the branch the user meant is the one that got deepest into the instance.
         var byInstance = meaningful.GroupBy(e => e.Instance).ToList();
         var reported = new HashSet<string>(StringComparer.Ordinal);
-        var deepest = meaningful.Count == 0 ? 0 : meaningful.Max(e => Depth(e.Instance));
         foreach (var group in byInstance.OrderBy(g => g.Key, StringComparer.Ordinal))
         {
             var instance = group.Key;
@@ -206,7 +197,6 @@ public static partial class ClabTopologyValidator
             var first = errors.OrderByDescending(e => Depth(e.Instance)).First();
             yield return (first.Instance, $"{Describe(first.Instance)}: {first.Message}");
         }
-        _ = deepest;
     }
 
     private static int Depth(string pointer) => pointer.Count(c => c == '/');
@@ -309,7 +299,8 @@ public static partial class ClabTopologyValidator
                 else if (System.Text.Encoding.UTF8.GetByteCount(endpoint.Interface) > MaxInterfaceNameLength)
                     Add(at, ClabFindingSeverity.Error, "InterfaceNameTooLong",
                         $"interface name \"{endpoint.Interface}\" of \"{endpoint}\" has {endpoint.Interface.Length} characters; Linux allows at most {MaxInterfaceNameLength}", endpoint.ToString());
-                if (string.IsNullOrEmpty(endpoint.Interface)) continue;
+                // Many macvlan links may hang off the same parent interface; every other endpoint is unique.
+                if (string.IsNullOrEmpty(endpoint.Interface) || (special && endpoint.Node == "macvlan")) continue;
                 // Nodes sharing a namespace (network-mode container:x) put their interfaces into x's namespace.
                 var key = $"{NamespaceOf(endpoint.Node, nodes)}:{endpoint.Interface}";
                 if (!used.TryAdd(key, endpoint))

@@ -30,7 +30,8 @@ namespace BgpLab.Clab;
 /// <code>Import-ClabTopology ./topo.yaml | Test-ClabTopology | Where-Object Severity -eq Error</code>
 /// <para>Checks an imported topology object and keeps the errors.</para>
 /// </example>
-[Cmdlet(VerbsDiagnostic.Test, "ClabTopology", DefaultParameterSetName = PathSet)]
+// Topology is the default set so a piped ClabTopology binds by value rather than its Path property binding -Path.
+[Cmdlet(VerbsDiagnostic.Test, "ClabTopology", DefaultParameterSetName = TopologySet)]
 [OutputType(typeof(ClabTopologyFinding))]
 [OutputType(typeof(bool))]
 public sealed class TestClabTopologyCommand : BgpLabCmdlet

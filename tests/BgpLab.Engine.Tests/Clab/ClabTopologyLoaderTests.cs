@@ -129,6 +129,23 @@ public class ClabTopologyLoaderTests
     }
 
     [Fact]
+    public void VolumesDeduplicateByContainerPathAndBadMountsNameTheirLine()
+    {
+        var t = Parse("""
+            name: vol
+            topology:
+              defaults: {volumes: ["data:/data", "/cache", "logs:/var/log:ro"]}
+              nodes:
+                n: {kind: linux, volumes: ["mine:/data"]}
+            """);
+        Assert.Equal(["/cache", "logs:/var/log:ro", "mine:/data"], t.FindNode("n")!.Effective.Volumes);
+        var e = ParseFails("name: v\ntopology:\n  nodes:\n    n:\n      binds:\n        - /etc/hosts:/etc/hosts\n        - /just-a-path\n");
+        Assert.Equal((7, 11, "ClabTopologyBadBind"), (e.Position.Line, e.Position.Column, e.ErrorId));
+        e = ParseFails("name: v\ntopology:\n  nodes:\n    n: {volumes: [\"/host:/data\"]}\n");
+        Assert.Contains("host paths belong in binds", e.Message);
+    }
+
+    [Fact]
     public void BriefAndExtendedLinksReadTheSame()
     {
         var t = Parse("""
