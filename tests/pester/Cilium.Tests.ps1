@@ -147,12 +147,22 @@ Describe 'Against the API double with Cilium''s CRDs' {
     It 'migrates the policies to v2 objects the cluster accepts' {
         $stored = Import-CiliumBgpPeeringPolicy (Join-Path $Scenario 'cilium-bgp-peering-policies.yaml') | ConvertTo-CiliumBgpV2 | Set-CiliumBgpObject -PassThru @Cluster
         @($stored).Count | Should -Be 6
+        (Get-CiliumBgpObject -Kind CiliumBGPPeerConfig @Cluster).Name | Should -Be @('rack0-10.0.0.1', 'rack1-10.0.0.2')
+        (Get-CiliumBgpObject -Kind CiliumBGPAdvertisement -Name rack1 @Cluster).Advertisements[0].AdvertisementType | Should -Be 'PodCIDR'
         ($stored | Where-Object Name -eq 'rack0' | Where-Object Kind -eq 'CiliumBGPClusterConfig').BgpInstances[0].LocalAsn | Should -Be 65010
     }
 
     It 'says what to use when helm is missing' {
         { Install-Cilium -Version 1.12.1 -HelmPath /nonexistent/helm @Cluster -ErrorAction Stop } | Should -Throw -ExpectedMessage '*does not exist*'
         try { Install-Cilium -Version 1.12.1 -HelmPath /nonexistent/helm @Cluster -ErrorAction Stop } catch { $_.ErrorDetails.RecommendedAction | Should -Match 'helm.sh' }
+    }
+}
+
+Describe 'Completion' {
+    It 'completes policy names from the cluster' {
+        Import-CiliumBgpPeeringPolicy (Join-Path $Scenario 'cilium-bgp-peering-policies.yaml') | Set-CiliumBgpPeeringPolicy @Cluster
+        $line = "Get-CiliumBgpPeeringPolicy -Kubeconfig '$Kubeconfig' -Context double -Name ra"
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be @('rack0', 'rack1')
     }
 }
 

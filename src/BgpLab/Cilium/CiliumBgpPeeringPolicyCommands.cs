@@ -95,6 +95,7 @@ public sealed class GetCiliumBgpPeeringPolicyCommand : KubeCmdlet
     /// <summary><para type="description">Policy names; wildcards allowed. Default: all.</para></summary>
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
     [SupportsWildcards]
+    [ArgumentCompleter(typeof(CiliumBgpPeeringPolicyNameCompleter))]
     public string[]? Name { get; set; }
 
     protected override void ProcessRecord()
@@ -148,6 +149,7 @@ public sealed class SetCiliumBgpPeeringPolicyCommand : KubeCmdlet
 
     /// <summary><para type="description">The policy to change (created when missing).</para></summary>
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = "Name")]
+    [ArgumentCompleter(typeof(CiliumBgpPeeringPolicyNameCompleter))]
     public string Name { get; set; } = "";
 
     /// <summary><para type="description">New nodeSelector as matchLabels.</para></summary>
@@ -198,6 +200,7 @@ public sealed class RemoveCiliumBgpPeeringPolicyCommand : KubeCmdlet
 {
     /// <summary><para type="description">Names of the policies to delete.</para></summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(CiliumBgpPeeringPolicyNameCompleter))]
     public string[] Name { get; set; } = Array.Empty<string>();
 
     protected override void ProcessRecord()
