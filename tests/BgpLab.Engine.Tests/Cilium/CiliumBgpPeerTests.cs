@@ -87,6 +87,17 @@ public sealed class CiliumBgpPeerTests : IAsyncLifetime
         Assert.Equal(TimeSpan.FromSeconds(125), peer.Uptime);
     }
 
+    [Fact]
+    public void Agent_route_json_is_read_per_prefix()
+    {
+        // Field names of the agent API's BgpRoute model, as cilium-dbg bgp routes advertised ipv4 unicast -o json prints them.
+        const string json = """
+        [{"neighbor":"10.0.0.1","paths":[{"age-nanoseconds":1000,"best":true,"family":{"afi":"ipv4","safi":"unicast"},"nlri":{"base64":"GAoBAA=="},"path-attributes-base64":[]}],"prefix":"10.1.0.0/24","router-asn":65010}]
+        """;
+        var route = Assert.Single(CiliumBgpRoute.FromAgentJson("clab-bgp-cplane-demo-control-plane", "advertised", json));
+        Assert.Equal(("10.1.0.0/24", "10.0.0.1", 65010L, "advertised"), (route.Prefix, route.Neighbor, route.LocalAs!.Value, route.Direction));
+    }
+
     [Theory]
     [InlineData("established", "Established")]
     [InlineData("BGP_FSM_OPENCONFIRM", "OpenConfirm")]
