@@ -307,9 +307,11 @@ public static partial class ClabTopologyValidator
                 {
                     var first = used[key];
                     var firstAt = first.Position is { } p ? $" (first used at line {p.Line})" : "";
-                    Add(at, ClabFindingSeverity.Error, "DuplicateEndpoint",
-                        first.Node == endpoint.Node ? $"endpoint \"{endpoint}\" is used by more than one link{firstAt}"
-                            : $"endpoint \"{endpoint}\" lands in the same network namespace as \"{first}\"{firstAt}", endpoint.ToString());
+                    if (first.Node == endpoint.Node)
+                        Add(at, ClabFindingSeverity.Error, "DuplicateEndpoint", $"endpoint \"{endpoint}\" is used by more than one link{firstAt}", endpoint.ToString());
+                    else
+                        Add(at, ClabFindingSeverity.Error, "NamespaceInterfaceClash",
+                            $"endpoint \"{endpoint}\" lands in the same network namespace as \"{first}\"{firstAt}", endpoint.ToString());
                 }
             }
         }
