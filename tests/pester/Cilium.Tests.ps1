@@ -54,6 +54,17 @@ Describe 'Install-Cilium values' {
         $text[1] | Should -Not -Match 'tunnel:'
     }
 
+    It 'merges -Values (dotted keys, nested hashtables, typed values) over the typed settings' {
+        $relay = $true
+        $out = & $Pwsh[0] @($Pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -Command "
+            Import-Module '$ModulePath'
+            `$relay = `$true
+            Install-Cilium -Version 1.16.3 -EnableBgpControlPlane -Values @{ 'hubble.relay.enabled' = `$relay; operator = @{ replicas = 1 } } -WhatIf" 2>&1
+        $text = $out -join "`n"
+        $text | Should -Match 'relay:\s+enabled: true'
+        $text | Should -Match 'operator:\s+replicas: 1'
+    }
+
     It 'refuses a key the chart version does not have, naming it' {
         { Install-Cilium -Version 1.12.1 -Values @{ routingMode = 'native' } -WhatIf -ErrorAction Stop } |
             Should -Throw -ExpectedMessage '*Cilium 1.12 chart has no value routingMode*'

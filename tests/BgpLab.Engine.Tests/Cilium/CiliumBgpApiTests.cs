@@ -96,6 +96,20 @@ public sealed class CiliumBgpApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_servers_strict_field_validation_names_an_unknown_field()
+    {
+        var json = CiliumBgpPeeringPolicyTests.Rack(0).ToJson();
+        json["spec"]!["virtualRouters"]![0]!["neighbors"]![0]!["peerAsn"] = 65010;
+        var e = await Assert.ThrowsAsync<BgpLabException>(() => KubeErrors.Call(Connection, "Applying CiliumBGPPeeringPolicy rack0", () =>
+            Connection.Client.CustomObjects.PatchClusterCustomObjectAsync(new k8s.Models.V1Patch(json.ToJsonString(), k8s.Models.V1Patch.PatchType.ApplyPatch),
+                "cilium.io", "v2alpha1", "ciliumbgppeeringpolicies", "rack0", fieldManager: "bgplab", fieldValidation: "Strict", force: true)));
+        Assert.Contains("unknown field", e.Message);
+        Assert.Contains("peerAsn", e.Message);
+        // The client-side check catches it first, with the same field.
+        Assert.Contains(CiliumBgpPeeringPolicy.Schema.Validate(json), f => f.FieldPath == "spec.virtualRouters[0].neighbors[0].peerAsn");
+    }
+
+    [Fact]
     public async Task Converted_v2_objects_are_accepted_by_the_v2_crds()
     {
         var support = await CiliumBgpApi.DetectAsync(Connection, default);
