@@ -19,7 +19,7 @@ BeforeAll {
     }
     $script:Work = New-Item -ItemType Directory (Join-Path ([IO.Path]::GetTempPath()) "bgplab-cilium-pester-$([guid]::NewGuid().ToString('N').Substring(0, 8))")
     $script:Kubeconfig = Join-Path $Work 'config'
-    $script:Double = Start-Process dotnet -ArgumentList @($DoubleDll, '--crds', (Join-Path $fixtures 'crds/cilium'), '--kubeconfig', $Kubeconfig, '--context', 'double') `
+    $script:Double = Start-Process dotnet -ArgumentList @($DoubleDll, '--crds', (Join-Path $fixtures '../../src/BgpLab.Engine/Cilium/Crds'), '--kubeconfig', $Kubeconfig, '--context', 'double') `
         -PassThru -RedirectStandardOutput (Join-Path $Work 'double.out') -RedirectStandardError (Join-Path $Work 'double.err')
     $deadline = [DateTime]::UtcNow.AddSeconds(30)
     while (-not (Test-Path $Kubeconfig) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 200 }

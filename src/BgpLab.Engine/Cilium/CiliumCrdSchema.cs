@@ -46,7 +46,7 @@ public sealed class CiliumCrdSchema
 
     private JsonSchema Schema { get; }
 
-    /// <summary>The names of the embedded CRD files (upstream test data, see tests/fixtures/crds/cilium/SOURCES.md).</summary>
+    /// <summary>The names of the embedded CRD files (upstream data, see Cilium/Crds/SOURCES.md).</summary>
     public static IEnumerable<string> EmbeddedCrdNames =>
         typeof(CiliumCrdSchema).Assembly.GetManifestResourceNames().Where(n => n.StartsWith(ResourcePrefix, StringComparison.Ordinal))
             .Select(n => n[ResourcePrefix.Length..]);

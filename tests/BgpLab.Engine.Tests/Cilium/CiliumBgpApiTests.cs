@@ -7,7 +7,7 @@ using k8s;
 
 namespace BgpLab.Engine.Tests.Cilium;
 
-/// <summary>An API-server double serving Cilium's real BGP CRDs (tests/fixtures/crds/cilium).</summary>
+/// <summary>An API-server double serving Cilium's real BGP CRDs (src/BgpLab.Engine/Cilium/Crds).</summary>
 public sealed class CiliumTestCluster : IAsyncDisposable
 {
     private CiliumTestCluster(KubeApiDoubleServer server, string directory, KubeConnection connection)
@@ -24,7 +24,7 @@ public sealed class CiliumTestCluster : IAsyncDisposable
     {
         var server = await KubeApiDoubleServer.StartAsync(new KubeApiDoubleOptions
         {
-            CrdDirectories = withCiliumCrds ? [Path.Combine(KubeTestCluster.FixturesDirectory, "crds", "cilium")] : [],
+            CrdDirectories = withCiliumCrds ? [Path.Combine(KubeTestCluster.FixturesDirectory, "..", "..", "src", "BgpLab.Engine", "Cilium", "Crds")] : [],
         });
         var dir = System.IO.Directory.CreateTempSubdirectory("bgplab-cilium-").FullName;
         server.WriteKubeconfig(Path.Combine(dir, "config"), "double");
