@@ -351,6 +351,36 @@ public sealed class ClabDeployerTests : IAsyncLifetime
         await AssertNothingLeftAsync();
     }
 
+    [Fact]
+    public async Task OverlappingMgmtSubnetIsAClearErrorAndLeavesNothing()
+    {
+        var client = await _docker.ConnectAsync(default);
+        var subnet = $"10.{Random.Shared.Next(100, 200)}.{Random.Shared.Next(0, 250)}.0/24";
+        var blocker = _lab + "-blocker";
+        await client.Networks.CreateNetworkAsync(new global::Docker.DotNet.Models.NetworksCreateParameters
+        {
+            Name = blocker, Driver = "bridge",
+            IPAM = new global::Docker.DotNet.Models.IPAM { Config = [new global::Docker.DotNet.Models.IPAMConfig { Subnet = subnet }] },
+        });
+        try
+        {
+            var path = Path.Combine(_dir, "clash.clab.yml");
+            File.WriteAllText(path, $"name: {_lab}\nmgmt: {{network: {_lab}, ipv4-subnet: {subnet}}}\ntopology:\n  nodes:\n    a: {{kind: linux, image: bgplab/frr:latest, cmd: bash}}\n");
+            var topology = ClabTopologyLoader.Load(path, new Dictionary<string, string?>());
+
+            var e = await Assert.ThrowsAsync<BgpLabException>(() => new ClabDeployer(_docker).DeployAsync(topology, Options(), NullObserver.Instance, default));
+
+            Assert.Equal("MgmtNetworkFailed", e.ErrorId);
+            Assert.Contains(subnet, e.Message);
+            Assert.Contains("ipv4-subnet", e.RecommendedAction);
+            await AssertNothingLeftAsync();
+        }
+        finally
+        {
+            await client.Networks.DeleteNetworkAsync(blocker);
+        }
+    }
+
     private sealed class RecordingObserver : IOperationObserver
     {
         public List<string> Warnings { get; } = new();
