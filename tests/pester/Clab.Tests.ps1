@@ -171,6 +171,7 @@ Describe 'New-ClabTopology, New-ClabNode, New-ClabLink and Export-ClabTopology' 
         Test-Path $file | Should -BeFalse
         $t | Export-ClabTopology -Path $file
         { $t | Export-ClabTopology -Path $file -NoClobber } | Should -Throw '*exists*'
+        { $t | Export-ClabTopology -Path (Join-Path $TestDrive 'no/such/dir.yml') } | Should -Throw '*the folder*does not exist*'
     }
 }
 

@@ -116,6 +116,7 @@ public static class ClabTopologyLoader
             }
             if (string.IsNullOrEmpty(name))
                 throw y.Error(root, "the topology has no \"name\" (containerlab needs one: it names the lab and its containers)", "ClabTopologyMissingKey");
+            name = ClabGitInfo.ExpandName(name, System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(y.Document.File)));
             var topology = new ClabTopology { Name = name, Prefix = prefixSet ? prefix : null, Mgmt = mgmt, Extra = extra };
             if (topologyNode is not null && !ClabYamlReader.IsNull(topologyNode)) ReadTopology(topologyNode, topology);
             ClabInheritance.Apply(topology);

@@ -271,6 +271,49 @@ public class ClabTopologyLoaderTests
     }
 
     [Fact]
+    public void GitVariablesInTheNameComeFromTheTopologyDirectorysRepository()
+    {
+        var dir = Directory.CreateTempSubdirectory("bgplab-git-").FullName;
+        try
+        {
+            var file = Path.Combine(dir, "lab.clab.yml");
+            var yaml = "name: lab-__gitBranch__-__gitHash__\ntopology:\n  nodes: {n: {kind: linux}}\n";
+            Assert.Equal("lab-none-none", ClabTopologyLoader.Parse(yaml, file, ClabTestData.NoEnvironment).Name);
+
+            var git = Directory.CreateDirectory(Path.Combine(dir, ".git")).FullName;
+            File.WriteAllText(Path.Combine(git, "HEAD"), "ref: refs/heads/feature/test\n");
+            Assert.Equal("lab-feature-test-none", ClabTopologyLoader.Parse(yaml, file, ClabTestData.NoEnvironment).Name); // no commit yet
+            File.WriteAllText(Path.Combine(git, "packed-refs"), "# pack-refs with: peeled\nabc1234def5678abc1234def5678abc1234def56 refs/heads/feature/test\n");
+            Assert.Equal("lab-feature-test-abc1234", ClabTopologyLoader.Parse(yaml, file, ClabTestData.NoEnvironment).Name);
+            File.WriteAllText(Path.Combine(git, "HEAD"), "0123456789abcdef0123456789abcdef01234567\n");
+            Assert.Equal("lab-HEAD-0123456", ClabTopologyLoader.Parse(yaml, file, ClabTestData.NoEnvironment).Name);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void GitVariablesReadThisRepositoryLikeGitDoes()
+    {
+        // The repository root holds .git (a directory, or a file in a linked worktree): compare with git itself.
+        var root = ClabTestData.RepoRoot;
+        var (branch, hash) = ClabGitInfo.Read(root);
+        string Git(params string[] args)
+        {
+            var psi = new System.Diagnostics.ProcessStartInfo("git") { RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (var a in new[] { "-C", root }.Concat(args)) psi.ArgumentList.Add(a);
+            using var p = System.Diagnostics.Process.Start(psi)!;
+            var output = p.StandardOutput.ReadToEnd().Trim();
+            p.WaitForExit();
+            return p.ExitCode == 0 ? output : "none"; // not a repository (e.g. an exported tree)
+        }
+        Assert.Equal(Git("rev-parse", "--abbrev-ref", "HEAD"), branch);
+        Assert.Equal(Git("rev-parse", "--short=7", "HEAD"), hash);
+    }
+
+    [Fact]
     public void MergeKeysAndAnchorsWork()
     {
         var t = Parse("""
