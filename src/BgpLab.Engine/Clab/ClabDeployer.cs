@@ -401,6 +401,7 @@ public sealed class ClabDeployer
                         runtime = new NodeRuntime(container, ns, sharedWith?.ExternalNamespace ?? externalTarget);
                         if (networkMode is null && node.NetworkMode is not ("none" or "host"))
                             TryTxOffOnEth0(ns, node.Name);
+                        NetNamespaceNames.TryLink(container, (int)inspected.State.Pid);
                     }
                     finally
                     {
@@ -831,6 +832,7 @@ public sealed class ClabDeployer
             }
             await Task.WhenAll(_createdContainers.Select(async name =>
             {
+                NetNamespaceNames.Unlink(name);
                 try
                 {
                     await _client.Containers.RemoveContainerAsync(name, new ContainerRemoveParameters { Force = true, RemoveVolumes = true }, CancellationToken.None).ConfigureAwait(false);
