@@ -71,8 +71,8 @@ Describe 'Deploy-ClabTopology' {
         $warnings | Where-Object { $_ -match 'already deployed' } | Should -Not -BeNullOrEmpty
     }
 
-    It 'redeploys with -Reconfigure: new containers, links wired again' {
-        $again = Deploy-ClabTopology -Path $TopoPath -Reconfigure -WarningAction SilentlyContinue
+    It 'redeploys a piped topology with -Reconfigure: new containers, links wired again' {
+        $again = Import-ClabTopology $TopoPath | Deploy-ClabTopology -Reconfigure -WarningAction SilentlyContinue
         $again.AlreadyDeployed | Should -BeFalse
         $again.Nodes.State | Should -Be @('running', 'running')
         @($again.Nodes.ContainerId | Where-Object { $_ -in $Deployed.Nodes.ContainerId }).Count | Should -Be 0

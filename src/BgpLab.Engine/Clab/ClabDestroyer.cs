@@ -147,6 +147,7 @@ public sealed class ClabDestroyer
             await workers.WaitAsync(ct).ConfigureAwait(false);
             try
             {
+                NetNamespaceNames.Unlink(item.Name);
                 await client.Containers.RemoveContainerAsync(item.Name, new ContainerRemoveParameters { Force = true, RemoveVolumes = true }, ct).ConfigureAwait(false);
             }
             catch (DockerContainerNotFoundException) { }
