@@ -56,8 +56,6 @@ $measure = {
     $best = [double]::MaxValue; $allocated = 0; $retained = 0; $count = 0
     for ($r = 0; $r -lt $Repeat; $r++) {
         [GC]::Collect(); [GC]::WaitForPendingFinalizers(); [GC]::Collect()
-        # Memory held before the input is read: what remains after parsing, minus this, is the result.
-        $before = [GC]::GetTotalMemory($true)
         $bytes = [IO.File]::ReadAllBytes($JsonPath)
         $text = if ($Method -eq 'ConvertFrom-Json') { [Text.Encoding]::UTF8.GetString($bytes) } else { $null }
         if ($Method -eq 'ConvertFrom-Json') { $bytes = $null }
@@ -73,9 +71,11 @@ $measure = {
         $sw.Stop()
         $allocated = [GC]::GetAllocatedBytesForCurrentThread() - $alloc0
         $bytes = $null; $text = $null
-        $retained = [GC]::GetTotalMemory($true) - $before
-        $best = [Math]::Min($best, $sw.Elapsed.TotalMilliseconds)
+        # What the result holds: memory with it minus memory once it is dropped (input already released).
+        $withResult = [GC]::GetTotalMemory($true)
         $result = $null
+        $retained = $withResult - [GC]::GetTotalMemory($true)
+        $best = [Math]::Min($best, $sw.Elapsed.TotalMilliseconds)
     }
     [pscustomobject]@{
         Method = $Method; Paths = $count; BestMs = [Math]::Round($best, 1)
