@@ -16,6 +16,8 @@
     VariablesToExport    = @()
     FormatsToProcess     = @()
     TypesToProcess       = @()
+    # Hooks the engine resolver before PowerShell reflects over the cmdlets (see module/BgpLab.Resolver.ps1).
+    ScriptsToProcess     = @('BgpLab.Resolver.ps1')
     PrivateData          = @{
         PSData = @{
             Tags       = @('containerlab', 'kind', 'cilium', 'bgp', 'frr', 'networking', 'Linux')

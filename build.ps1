@@ -89,6 +89,7 @@ function Invoke-Build {
     Copy-Item (Join-Path $engine 'publish/*') $deps -Recurse -Exclude '*.pdb', '*.deps.json'
     Copy-Item (Join-Path $Root 'module/*') $ModuleOut -Recurse
     Write-ModuleManifest
+    Write-MamlHelp
     Write-Host "build: $ModuleOut"
 }
 
@@ -96,6 +97,7 @@ function Write-ModuleManifest {
     # The source manifest lists no cmdlets or formats: they are read from what was built, so a new
     # cmdlet or view file needs no manifest edit (and parallel work does not collide on this file).
     $cmdlets = Invoke-Pwsh -NoProfile -NonInteractive -Command "
+        . '$ModuleOut/BgpLab.Resolver.ps1'
         Import-Module '$ModuleOut/BgpLab.dll' -ErrorAction Stop
         (Get-Command -Module BgpLab -CommandType Cmdlet).Name | Sort-Object"
     if ($LASTEXITCODE -ne 0) { throw 'could not load the built module to list its cmdlets' }
@@ -107,6 +109,196 @@ function Write-ModuleManifest {
     $text = $text -replace "FormatsToProcess\s*=\s*@\(\)", "FormatsToProcess = $(& $list $formats)"
     $text = $text -replace "TypesToProcess\s*=\s*@\(\)", "TypesToProcess = $(& $list $types)"
     Set-Content (Join-Path $ModuleOut 'BgpLab.psd1') $text -NoNewline
+}
+
+# Turns the XML doc comments of the cmdlet classes (<summary> synopsis, <remarks> description,
+# <example><code/><para/></example>, a <summary> per parameter property) and the cmdlets' own metadata
+# (parameter sets, types, positions, pipeline input, aliases, output types) into MAML help. Runs in a child
+# session because it has to load the built module.
+$MamlGenerator = {
+    param([string] $ModuleDll, [string] $DocFile, [string] $OutFile)
+    $ErrorActionPreference = 'Stop'
+    . (Join-Path (Split-Path $ModuleDll) 'BgpLab.Resolver.ps1')
+    Import-Module $ModuleDll
+    $doc = [xml](Get-Content $DocFile -Raw)
+    $members = @{}
+    foreach ($m in $doc.doc.members.member) { $members[$m.name] = $m }
+
+    function Get-DocText($node) {
+        # Inline tags become plain text: <c>x</c> -> x, <see cref="T:A.B"/> -> B, <paramref name="p"/> -> p.
+        if ($null -eq $node) { return '' }
+        $text = foreach ($child in $node.ChildNodes) {
+            switch ($child.NodeType) {
+                'Text' { $child.Value }
+                'Element' {
+                    switch ($child.LocalName) {
+                        'see' { if ($child.cref) { ($child.cref -split '[.:]')[-1] } else { $child.InnerText } }
+                        'paramref' { $child.name }
+                        'typeparamref' { $child.name }
+                        default { Get-DocText $child }
+                    }
+                }
+            }
+        }
+        (($text -join '') -replace '\s+', ' ').Trim()
+    }
+    function Get-CodeText($node) {
+        $lines = ($node.InnerText -replace "`r", '') -split "`n"
+        (($lines | ForEach-Object { $_.Trim() }) -join "`n").Trim()
+    }
+
+    $settings = [Xml.XmlWriterSettings]@{ Indent = $true; Encoding = [Text.UTF8Encoding]::new($false) }
+    $w = [Xml.XmlWriter]::Create($OutFile, $settings)
+    $maml = 'http://schemas.microsoft.com/maml/2004/10'
+    $command = 'http://schemas.microsoft.com/maml/dev/command/2004/10'
+    $dev = 'http://schemas.microsoft.com/maml/dev/2004/10'
+    function Para([string] $text) { $w.WriteStartElement('maml', 'para', $maml); $w.WriteString($text); $w.WriteEndElement() }
+    function Description([string[]] $paras) {
+        $w.WriteStartElement('maml', 'description', $maml)
+        foreach ($p in $paras) { if ($p) { Para $p } }
+        $w.WriteEndElement()
+    }
+    function TypeName([type] $type) { $type.FullName }
+    $common = [Management.Automation.Cmdlet]::CommonParameters + [Management.Automation.Cmdlet]::OptionalCommonParameters
+    $standard = @{
+        WhatIf  = 'Shows what would happen if the cmdlet runs. The cmdlet is not run.'
+        Confirm = 'Prompts you for confirmation before running the cmdlet.'
+    }
+
+    $w.WriteStartDocument()
+    $w.WriteStartElement('helpItems', 'http://msh')
+    $w.WriteAttributeString('schema', 'maml')
+    foreach ($cmd in Get-Command -Module BgpLab -CommandType Cmdlet | Sort-Object Name) {
+        $type = $cmd.ImplementingType
+        $typeDoc = $members["T:$($type.FullName)"]
+        if (-not $typeDoc) { Write-Warning "help: $($cmd.Name) ($($type.FullName)) has no XML doc comment"; $typeDoc = $doc.CreateElement('member') }
+        # Inherited parameters (e.g. -Context of a shared base cmdlet) are documented on the declaring class.
+        $paramDoc = {
+            param($name)
+            $declaring = $type.GetProperty($name).DeclaringType
+            $m = $members["P:$($declaring.FullName).$name"]
+            if ($m) { Get-DocText $m.SelectSingleNode('summary') }
+        }
+        $w.WriteStartElement('command', 'command', $command)
+        $w.WriteAttributeString('xmlns', 'maml', $null, $maml)
+        $w.WriteAttributeString('xmlns', 'dev', $null, $dev)
+        $w.WriteStartElement('command', 'details', $command)
+        $w.WriteElementString('name', $command, $cmd.Name)
+        Description @(Get-DocText $typeDoc.SelectSingleNode('summary'))
+        $w.WriteElementString('verb', $command, $cmd.Verb)
+        $w.WriteElementString('noun', $command, $cmd.Noun)
+        $w.WriteEndElement()
+        $remarksNode = $typeDoc.SelectSingleNode('remarks')
+        $remarks = if ($remarksNode) { @($remarksNode.SelectNodes('para') | ForEach-Object { Get-DocText $_ }) } else { @() }
+        if ($remarksNode -and -not $remarks) { $remarks = @(Get-DocText $remarksNode) }
+        Description $remarks
+
+        $parameters = @($cmd.Parameters.Values | Where-Object { $_.Name -notin $common -or $standard.ContainsKey($_.Name) })
+        $pipelineText = {
+            param($sets)
+            $byValue = @($sets | Where-Object ValueFromPipeline).Count -gt 0
+            $byName = @($sets | Where-Object ValueFromPipelineByPropertyName).Count -gt 0
+            if ($byValue -and $byName) { 'True (ByValue, ByPropertyName)' } elseif ($byValue) { 'True (ByValue)' } elseif ($byName) { 'True (ByPropertyName)' } else { 'False' }
+        }
+        $w.WriteStartElement('command', 'syntax', $command)
+        foreach ($set in $cmd.ParameterSets) {
+            $w.WriteStartElement('command', 'syntaxItem', $command)
+            $w.WriteElementString('name', $maml, $cmd.Name)
+            foreach ($p in $set.Parameters | Where-Object { $_.Name -notin $common -or $standard.ContainsKey($_.Name) }) {
+                $w.WriteStartElement('command', 'parameter', $command)
+                $w.WriteAttributeString('required', "$($p.IsMandatory)".ToLowerInvariant())
+                $w.WriteAttributeString('position', $(if ($p.Position -ge 0) { "$($p.Position)" } else { 'named' }))
+                $w.WriteAttributeString('pipelineInput', (& $pipelineText @($p)))
+                $w.WriteElementString('name', $maml, $p.Name)
+                if ($p.ParameterType -ne [Management.Automation.SwitchParameter]) {
+                    $w.WriteStartElement('command', 'parameterValue', $command)
+                    $w.WriteAttributeString('required', 'true')
+                    $w.WriteString($p.ParameterType.Name)
+                    $w.WriteEndElement()
+                }
+                $w.WriteEndElement()
+            }
+            $w.WriteEndElement()
+        }
+        $w.WriteEndElement()
+
+        $w.WriteStartElement('command', 'parameters', $command)
+        foreach ($p in $parameters | Sort-Object Name) {
+            $sets = @($p.ParameterSets.Values)
+            $text = if ($standard.ContainsKey($p.Name)) { $standard[$p.Name] } else { & $paramDoc $p.Name }
+            if (-not $text) { Write-Warning "help: parameter -$($p.Name) of $($cmd.Name) has no XML doc comment" }
+            $position = @($sets | Where-Object { $_.Position -ge 0 } | ForEach-Object Position | Select-Object -First 1)
+            $w.WriteStartElement('command', 'parameter', $command)
+            $w.WriteAttributeString('required', "$(@($sets | Where-Object IsMandatory).Count -gt 0)".ToLowerInvariant())
+            $w.WriteAttributeString('position', $(if ($position.Count) { "$($position[0])" } else { 'named' }))
+            $w.WriteAttributeString('pipelineInput', (& $pipelineText $sets))
+            $w.WriteAttributeString('globbing', "$($p.Name -eq 'Path')".ToLowerInvariant())
+            $w.WriteAttributeString('aliases', $(if ($p.Aliases.Count) { $p.Aliases -join ', ' } else { 'none' }))
+            $w.WriteElementString('name', $maml, $p.Name)
+            Description @($text)
+            $w.WriteStartElement('command', 'parameterValue', $command)
+            $w.WriteAttributeString('required', "$($p.ParameterType -ne [Management.Automation.SwitchParameter])".ToLowerInvariant())
+            $w.WriteString($p.ParameterType.Name)
+            $w.WriteEndElement()
+            $w.WriteStartElement('dev', 'type', $dev)
+            $w.WriteElementString('name', $maml, (TypeName $p.ParameterType))
+            $w.WriteEndElement()
+            $w.WriteElementString('defaultValue', $dev, 'None')
+            $w.WriteEndElement()
+        }
+        $w.WriteEndElement()
+
+        $w.WriteStartElement('command', 'inputTypes', $command)
+        foreach ($p in $parameters | Where-Object { @($_.ParameterSets.Values | Where-Object { $_.ValueFromPipeline -or $_.ValueFromPipelineByPropertyName }).Count }) {
+            $w.WriteStartElement('command', 'inputType', $command)
+            $w.WriteStartElement('dev', 'type', $dev)
+            $w.WriteElementString('name', $maml, (TypeName $p.ParameterType))
+            $w.WriteEndElement()
+            Description @("-$($p.Name): $(& $paramDoc $p.Name)")
+            $w.WriteEndElement()
+        }
+        $w.WriteEndElement()
+        $w.WriteStartElement('command', 'returnValues', $command)
+        foreach ($o in $cmd.OutputType) {
+            $w.WriteStartElement('command', 'returnValue', $command)
+            $w.WriteStartElement('dev', 'type', $dev)
+            $w.WriteElementString('name', $maml, $o.Name)
+            $w.WriteEndElement()
+            $w.WriteEndElement()
+        }
+        $w.WriteEndElement()
+
+        $examples = @($typeDoc.SelectNodes('example'))
+        if (-not $examples) { Write-Warning "help: $($cmd.Name) has no <example> in its XML doc comment" }
+        $w.WriteStartElement('command', 'examples', $command)
+        $i = 0
+        foreach ($example in $examples) {
+            $i++
+            $w.WriteStartElement('command', 'example', $command)
+            $w.WriteElementString('title', $maml, "-------------------------- Example $i --------------------------")
+            $w.WriteElementString('code', $dev, (Get-CodeText $example.SelectSingleNode('code')))
+            $w.WriteStartElement('dev', 'remarks', $dev)
+            foreach ($para in $example.SelectNodes('para')) { Para (Get-DocText $para) }
+            $w.WriteEndElement()
+            $w.WriteEndElement()
+        }
+        $w.WriteEndElement()
+        $w.WriteEndElement()
+    }
+    $w.WriteEndElement()
+    $w.WriteEndDocument()
+    $w.Dispose()
+}
+
+function Write-MamlHelp {
+    # en-US (the module's culture) and the module folder itself: PowerShell looks in the UI culture's folder
+    # first and falls back to the module base, which covers sessions running with the invariant culture.
+    $helpDir = New-Item -ItemType Directory -Force (Join-Path $ModuleOut 'en-US')
+    $file = Join-Path $helpDir 'BgpLab.dll-Help.xml'
+    $call = "& { $MamlGenerator } -ModuleDll '$ModuleOut/BgpLab.dll' -DocFile '$ModuleOut/BgpLab.xml' -OutFile '$file'"
+    Invoke-Pwsh -NoProfile -NonInteractive -EncodedCommand ([Convert]::ToBase64String([Text.Encoding]::Unicode.GetBytes($call)))
+    if ($LASTEXITCODE -ne 0) { throw 'generating MAML help failed' }
+    Copy-Item $file $ModuleOut
 }
 
 function Invoke-Images {
@@ -167,7 +359,8 @@ Import-Module '$pester'
     $failed = $xFailed + $p.failed
     $skipped = $xSkipped + $p.skipped
     Write-Host "xunit: $xPassed passed, $xFailed failed, $xSkipped skipped; Pester: $($p.passed) passed, $($p.failed) failed, $($p.skipped) skipped"
-    Write-Host "$passed passed, $failed failed, $skipped skipped"
+    # The closing line CI reads: xunit and Pester summed.
+    Write-Host "$passed passed, $failed failed"
     if ($failed -gt 0 -or $passed -eq 0) { exit 1 }
 }
 
@@ -205,7 +398,7 @@ function Invoke-Package {
     try {
         $types = $zip.CreateEntry('[Content_Types].xml').Open()
         $w = [IO.StreamWriter]::new($types)
-        $w.Write('<?xml version="1.0" encoding="utf-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml" /><Default Extension="psd1" ContentType="application/octet" /><Default Extension="dll" ContentType="application/octet" /><Default Extension="xml" ContentType="application/octet" /><Default Extension="ps1xml" ContentType="application/octet" /><Default Extension="json" ContentType="application/octet" /><Default Extension="nuspec" ContentType="application/octet" /></Types>')
+        $w.Write('<?xml version="1.0" encoding="utf-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml" /><Default Extension="psd1" ContentType="application/octet" /><Default Extension="dll" ContentType="application/octet" /><Default Extension="xml" ContentType="application/octet" /><Default Extension="ps1xml" ContentType="application/octet" /><Default Extension="ps1" ContentType="application/octet" /><Default Extension="json" ContentType="application/octet" /><Default Extension="nuspec" ContentType="application/octet" /></Types>')
         $w.Dispose()
         $rels = $zip.CreateEntry('_rels/.rels').Open()
         $w = [IO.StreamWriter]::new($rels)
@@ -231,7 +424,7 @@ function Invoke-Lab {
 $plan = [Collections.Generic.List[string]]::new()
 foreach ($t in $Task) {
     $needs = switch ($t) {
-        'Test' { 'Prerequisites', 'Build', 'Images', 'Test' }
+        'Test' { 'Prerequisites', 'Build', 'Images', 'Package', 'Test' }
         'Lab' { 'Prerequisites', 'Build', 'Images', 'Lab' }
         'Images' { 'Prerequisites', 'Images' }
         'Package' { 'Build', 'Package' }

@@ -1,5 +1,12 @@
 BeforeAll {
     $script:ModulePath = $env:BGPLAB_MODULE
+    # Child sessions start like this one: under 'dotnet pwsh' (the local tool) the process is dotnet itself.
+    $script:Pwsh = @((Get-Process -Id $PID).Path)
+    if ([IO.Path]::GetFileNameWithoutExtension($Pwsh[0]) -eq 'dotnet') { $script:Pwsh += [Reflection.Assembly]::GetEntryAssembly().Location }
+    # ../shared from the repository root (from a worktree one level deeper, the nearest shared/ above it).
+    $dir = Split-Path (Resolve-Path "$PSScriptRoot/../..").Path
+    while ($dir -and -not (Test-Path (Join-Path $dir 'shared/scenario/topo.yaml'))) { $dir = Split-Path $dir }
+    $script:ScenarioTopology = Join-Path $dir 'shared/scenario/topo.yaml'
 }
 
 Describe 'The built module' {
@@ -9,16 +16,19 @@ Describe 'The built module' {
         $other = Get-ChildItem (Join-Path ([Environment]::GetFolderPath('UserProfile')) '.nuget/packages/yamldotnet') -Directory |
             Where-Object Name -NotLike '18.*' | Select-Object -First 1
         $other | Should -Not -BeNullOrEmpty -Because 'tests/tools restores a second YamlDotNet for this test'
+        # 11.x ships netstandard2.1 (not 2.0); take whichever netstandard2.x build the package has.
+        $otherDll = Get-ChildItem "$($other.FullName)/lib" -Recurse -Filter YamlDotNet.dll |
+            Where-Object { $_.Directory.Name -like 'netstandard2.*' } | Sort-Object FullName | Select-Object -First 1
         $script = @"
 `$ErrorActionPreference = 'Stop'
-Add-Type -Path '$($other.FullName)/lib/netstandard2.0/YamlDotNet.dll'
+Add-Type -Path '$($otherDll.FullName)'
 Import-Module '$ModulePath'
-`$t = Import-ClabTopology -Path '$PSScriptRoot/../../../shared/scenario/topo.yaml'
+`$t = Import-ClabTopology -Path '$ScenarioTopology'
 [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { `$_.GetName().Name -eq 'YamlDotNet' } |
     ForEach-Object { `$_.GetName().Version.Major.ToString() + ':' + [Runtime.Loader.AssemblyLoadContext]::GetLoadContext(`$_).Name }
 "Nodes=`$(`$t.Nodes.Count)"
 "@
-        $out = & (Get-Process -Id $PID).Path -NoProfile -NonInteractive -Command $script 2>&1
+        $out = & $Pwsh[0] @($Pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -Command $script 2>&1
         $LASTEXITCODE | Should -Be 0 -Because ($out -join "`n")
         $out | Should -Contain 'Nodes=7'
         $out | Should -Contain "$($other.Name.Split('.')[0]):Default"

@@ -807,11 +807,7 @@ public sealed class ClabDeployer
                     if (argv.Count == 0) continue;
                     Report($"{node.Name}: {Docker.ArgvText.Join(argv)}");
                     var r = await _owner._docker.ExecAsync(container, argv, Token, user: "0").ConfigureAwait(false);
-                    var result = new ClabNodeCommandResult
-                    {
-                        Lab = _topology.Name, Node = node.Name, Container = container, Command = r.Command, ExitCode = r.ExitCode,
-                        Stdout = r.Stdout, Stderr = r.Stderr, Duration = r.Duration,
-                    };
+                    var result = ClabNodeCommandResult.From(_topology.Name, node.Name, r);
                     results.Add(result);
                     if (!result.Succeeded)
                         _observer.Warning($"Node '{node.Name}': exec '{result.CommandLine}' exited with code {result.ExitCode}: {(result.Stderr.Trim().Length > 0 ? result.Stderr.Trim() : result.Stdout.Trim())}");

@@ -135,14 +135,12 @@ public static class ClabInheritance
     {
         if (entries is null || entries.Count == 0) return null;
         var byDestination = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var entry in entries) byDestination[destination(entry) ?? entry] = Normalize(entry, destination);
+        // containerlab rebuilds each bind as src:dst[:mode], which is the text as written for every valid entry.
+        foreach (var entry in entries) byDestination[destination(entry) ?? entry] = entry;
         var result = byDestination.Values.ToList();
         result.Sort(StringComparer.Ordinal);
         return result;
     }
-
-    // containerlab rebuilds binds as src:dst[:mode]; that is the text as written for every valid bind.
-    private static string Normalize(string entry, Func<string, string?> destination) => entry;
 
     /// <summary>The container path of a bind (src:dst[:mode]); null when it is not a valid bind.</summary>
     public static string? BindDestination(string bind)

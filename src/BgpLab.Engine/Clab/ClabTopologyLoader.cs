@@ -45,10 +45,18 @@ public static class ClabTopologyLoader
     /// <summary>Reads and parses a topology file; <paramref name="environment"/> defaults to the process environment.</summary>
     public static ClabTopology Load(string path, IReadOnlyDictionary<string, string?>? environment = null)
     {
-        string text;
+        var text = ReadFile(path);
+        var topology = Parse(text, path, environment);
+        topology.Path = System.IO.Path.GetFullPath(path);
+        return topology;
+    }
+
+    /// <summary>The file's text; a missing or unreadable file is a <see cref="BgpLabException"/> naming it.</summary>
+    internal static string ReadFile(string path)
+    {
         try
         {
-            text = File.ReadAllText(path);
+            return File.ReadAllText(path);
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
@@ -58,19 +66,28 @@ public static class ClabTopologyLoader
         {
             throw new BgpLabException($"Cannot read topology file {path}: {e.Message}", "ClabTopologyFileUnreadable", FailureKind.ResourceUnavailable, path, e);
         }
-        var topology = Parse(text, path, environment);
-        topology.Path = System.IO.Path.GetFullPath(path);
-        return topology;
     }
 
     /// <summary>Parses topology text; <paramref name="path"/> names the file in positions and errors.</summary>
     public static ClabTopology Parse(string yamlText, string path, IReadOnlyDictionary<string, string?>? environment = null)
     {
         var document = ClabYamlDocument.Parse(yamlText, path, environment);
-        return Read(document);
+        var topology = Read(document);
+        RejectBrokenLinks(topology);
+        return topology;
     }
 
     internal static ClabTopology Read(ClabYamlDocument document) => new Loader(new ClabYamlReader(document)).Read();
+
+    /// <summary>Rules containerlab's own loader enforces when it resolves links (links/, core/): no link to a node that
+    /// does not exist and no endpoint used twice. (Test-ClabTopology reports these and more without stopping.)</summary>
+    private static void RejectBrokenLinks(ClabTopology topology)
+    {
+        var broken = ClabTopologyValidator.ValidateSemantics(topology)
+            .FirstOrDefault(f => f.RuleId is "UnknownLinkNode" or "DuplicateEndpoint");
+        if (broken is not null)
+            throw new ClabTopologyException(new SourcePosition(broken.File ?? "", broken.Line, broken.Column), broken.Message, "ClabTopology" + broken.RuleId);
+    }
 
     private sealed class Loader(ClabYamlReader y)
     {
@@ -99,6 +116,7 @@ public static class ClabTopologyLoader
             }
             if (string.IsNullOrEmpty(name))
                 throw y.Error(root, "the topology has no \"name\" (containerlab needs one: it names the lab and its containers)", "ClabTopologyMissingKey");
+            name = ClabGitInfo.ExpandName(name, System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(y.Document.File)));
             var topology = new ClabTopology { Name = name, Prefix = prefixSet ? prefix : null, Mgmt = mgmt, Extra = extra };
             if (topologyNode is not null && !ClabYamlReader.IsNull(topologyNode)) ReadTopology(topologyNode, topology);
             ClabInheritance.Apply(topology);
@@ -194,12 +212,18 @@ public static class ClabTopologyLoader
                     case "cmd": s.Cmd = y.String(value, w); break;
                     case "user": s.User = y.String(value, w); break;
                     case "exec": s.Exec = y.StringList(value, w); break;
-                    case "binds": s.Binds = y.StringList(value, w); CheckBinds(value, s.Binds, w); break;
+                    case "binds":
+                        s.Binds = y.StringList(value, w);
+                        CheckMounts(value, s.Binds, w, ClabInheritance.BindDestination, "host-path:container-path[:options]", "ClabTopologyBadBind");
+                        break;
                     case "ports": s.Ports = y.StringList(value, w); break;
                     case "env-files": s.EnvFiles = y.StringList(value, w); break;
                     case "devices": s.Devices = y.StringList(value, w); break;
                     case "cap-add": s.CapAdd = y.StringList(value, w); break;
-                    case "volumes": s.Volumes = y.StringList(value, w); CheckVolumes(value, s.Volumes, w); break;
+                    case "volumes":
+                        s.Volumes = y.StringList(value, w);
+                        CheckMounts(value, s.Volumes, w, ClabInheritance.VolumeDestination, "[volume-name:]container-path[:options] (host paths belong in binds)", "ClabTopologyBadVolume");
+                        break;
                     case "aliases": s.Aliases = y.StringList(value, w); break;
                     case "env": s.Env = y.StringMap(value, w); break;
                     case "labels": s.Labels = y.StringMap(value, w); break;
@@ -260,25 +284,14 @@ public static class ClabTopologyLoader
             }
         }
 
-        private void CheckBinds(YamlNode node, List<string>? binds, string what)
+        private void CheckMounts(YamlNode node, List<string>? entries, string what, Func<string, string?> destination, string expected, string errorId)
         {
-            if (binds is null) return;
+            if (entries is null) return;
             var items = ((YamlSequenceNode)node).Children;
-            for (var i = 0; i < binds.Count; i++)
+            for (var i = 0; i < entries.Count; i++)
             {
-                if (ClabInheritance.BindDestination(binds[i]) is null)
-                    throw y.Error(items[i], $"cannot read bind \"{binds[i]}\" in {what}: expected host-path:container-path[:options]", "ClabTopologyBadBind");
-            }
-        }
-
-        private void CheckVolumes(YamlNode node, List<string>? volumes, string what)
-        {
-            if (volumes is null) return;
-            var items = ((YamlSequenceNode)node).Children;
-            for (var i = 0; i < volumes.Count; i++)
-            {
-                if (ClabInheritance.VolumeDestination(volumes[i]) is null)
-                    throw y.Error(items[i], $"cannot read volume \"{volumes[i]}\" in {what}: expected [volume-name:]container-path[:options] (host paths belong in binds)", "ClabTopologyBadVolume");
+                if (destination(entries[i]) is null)
+                    throw y.Error(items[i], $"cannot read \"{entries[i]}\" in {what}: expected {expected}", errorId);
             }
         }
 

@@ -30,15 +30,7 @@ public static partial class ClabTopologyValidator
     /// <summary>Validates a topology file: schema, strict loading and semantic rules.</summary>
     public static IReadOnlyList<ClabTopologyFinding> ValidateFile(string path, IReadOnlyDictionary<string, string?>? environment = null)
     {
-        string text;
-        try
-        {
-            text = File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            throw new Common.BgpLabException($"Topology file not found: {path}", "ClabTopologyFileNotFound", Common.FailureKind.ObjectNotFound, path, e);
-        }
+        var text = ClabTopologyLoader.ReadFile(path);
         return ValidateText(text, path, environment);
     }
 
@@ -120,7 +112,25 @@ public static partial class ClabTopologyValidator
         {
             yield break; // structural problems (e.g. non-string keys) are reported by the loader
         }
-        var results = Schema.Value.Evaluate(instance, new EvaluationOptions { OutputFormat = OutputFormat.Hierarchical });
+        // JsonSchema.Net runs the schema's patterns with a match timeout; on a loaded machine a first (cold) match can
+        // exceed it, so try again before giving up on the schema part.
+        EvaluationResults? results = null;
+        for (var attempt = 1; attempt <= 3 && results is null; attempt++)
+        {
+            try
+            {
+                results = Schema.Value.Evaluate(instance, new EvaluationOptions { OutputFormat = OutputFormat.Hierarchical });
+            }
+            catch (RegexMatchTimeoutException)
+            {
+            }
+        }
+        if (results is null)
+        {
+            yield return ClabTopologyFinding.At(new SourcePosition(document.File, 1, 1), document.File, ClabFindingSeverity.Warning, "SchemaTimeout",
+                "the schema check timed out three times (the machine is busy); the other checks ran", "/");
+            yield break;
+        }
         if (results.IsValid) yield break;
 
         var errors = new List<(string Instance, string Evaluation, string Keyword, string Message)>();
@@ -184,7 +194,6 @@ public static partial class ClabTopologyValidator
         // Inside a failed anyOf/oneOf, the branch the user meant is the one that got deepest into the instance.
         var byInstance = meaningful.GroupBy(e => e.Instance).ToList();
         var reported = new HashSet<string>(StringComparer.Ordinal);
-        var deepest = meaningful.Count == 0 ? 0 : meaningful.Max(e => Depth(e.Instance));
         foreach (var group in byInstance.OrderBy(g => g.Key, StringComparer.Ordinal))
         {
             var instance = group.Key;
@@ -206,7 +215,6 @@ public static partial class ClabTopologyValidator
             var first = errors.OrderByDescending(e => Depth(e.Instance)).First();
             yield return (first.Instance, $"{Describe(first.Instance)}: {first.Message}");
         }
-        _ = deepest;
     }
 
     private static int Depth(string pointer) => pointer.Count(c => c == '/');
@@ -309,16 +317,19 @@ public static partial class ClabTopologyValidator
                 else if (System.Text.Encoding.UTF8.GetByteCount(endpoint.Interface) > MaxInterfaceNameLength)
                     Add(at, ClabFindingSeverity.Error, "InterfaceNameTooLong",
                         $"interface name \"{endpoint.Interface}\" of \"{endpoint}\" has {endpoint.Interface.Length} characters; Linux allows at most {MaxInterfaceNameLength}", endpoint.ToString());
-                if (string.IsNullOrEmpty(endpoint.Interface)) continue;
+                // Many macvlan links may hang off the same parent interface; every other endpoint is unique.
+                if (string.IsNullOrEmpty(endpoint.Interface) || (special && endpoint.Node == "macvlan")) continue;
                 // Nodes sharing a namespace (network-mode container:x) put their interfaces into x's namespace.
                 var key = $"{NamespaceOf(endpoint.Node, nodes)}:{endpoint.Interface}";
                 if (!used.TryAdd(key, endpoint))
                 {
                     var first = used[key];
                     var firstAt = first.Position is { } p ? $" (first used at line {p.Line})" : "";
-                    Add(at, ClabFindingSeverity.Error, "DuplicateEndpoint",
-                        first.Node == endpoint.Node ? $"endpoint \"{endpoint}\" is used by more than one link{firstAt}"
-                            : $"endpoint \"{endpoint}\" lands in the same network namespace as \"{first}\"{firstAt}", endpoint.ToString());
+                    if (first.Node == endpoint.Node)
+                        Add(at, ClabFindingSeverity.Error, "DuplicateEndpoint", $"endpoint \"{endpoint}\" is used by more than one link{firstAt}", endpoint.ToString());
+                    else
+                        Add(at, ClabFindingSeverity.Error, "NamespaceInterfaceClash",
+                            $"endpoint \"{endpoint}\" lands in the same network namespace as \"{first}\"{firstAt}", endpoint.ToString());
                 }
             }
         }

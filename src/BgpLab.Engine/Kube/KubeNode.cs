@@ -25,10 +25,14 @@ public sealed class KubeNode
 
     public override string ToString() => Name;
 
-    /// <summary>"Ready=False (KubeletNotReady: message)" for each condition, for messages.</summary>
-    public string DescribeConditions() => Conditions.Count == 0
+    /// <summary>
+    /// The conditions for messages: the <paramref name="focus"/> condition (or each one) with reason and message,
+    /// "Ready=False (KubeletNotReady: …)", the others only as Type=Status.
+    /// </summary>
+    public string DescribeConditions(string? focus = null) => Conditions.Count == 0
         ? "no conditions reported"
-        : string.Join("; ", Conditions.Select(c => $"{c.Type}={c.Status}" + (string.IsNullOrEmpty(c.Reason) && string.IsNullOrEmpty(c.Message) ? "" : $" ({c.Reason}: {c.Message})")));
+        : string.Join("; ", Conditions.OrderBy(c => c.Type == focus ? 0 : 1).Select(c =>
+            $"{c.Type}={c.Status}" + ((focus is not null && c.Type != focus) || (string.IsNullOrEmpty(c.Reason) && string.IsNullOrEmpty(c.Message)) ? "" : $" ({c.Reason}: {c.Message})")));
 
     internal static KubeNode From(V1Node node, string context)
     {

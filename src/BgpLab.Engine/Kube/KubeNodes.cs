@@ -65,8 +65,8 @@ public static class KubeNodes
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
             var described = names is { Count: > 0 }
-                ? names.Select(n => nodes.TryGetValue(n, out var node) ? $"{n}: {KubeNode.From(node, connection.Context).DescribeConditions()}" : $"{n}: no such node")
-                : nodes.Values.OrderBy(n => n.Metadata.Name).Select(n => $"{n.Metadata.Name}: {KubeNode.From(n, connection.Context).DescribeConditions()}");
+                ? names.Select(n => nodes.TryGetValue(n, out var node) ? $"{n}: {KubeNode.From(node, connection.Context).DescribeConditions(condition)}" : $"{n}: no such node")
+                : nodes.Values.OrderBy(n => n.Metadata.Name).Select(n => $"{n.Metadata.Name}: {KubeNode.From(n, connection.Context).DescribeConditions(condition)}");
             var lines = described.ToList();
             throw new BgpLabException(
                 $"Timed out after {timeout.TotalSeconds:0.#} s waiting for nodes to be {condition}={status} (context {connection.Context}). " +

@@ -92,7 +92,7 @@ public sealed class InstallCiliumCommand : KubeCmdlet
             RoutingMode = RoutingMode is null ? null : Enum.Parse<CiliumRoutingMode>(RoutingMode, ignoreCase: true),
             TunnelProtocol = TunnelProtocol, IpamMode = IpamMode, KubeProxyReplacement = KubeProxyReplacement,
             ValuesPath = ValuesPath is null ? null : GetUnresolvedProviderPathFromPSPath(ValuesPath),
-            Values = Values is null ? null : (JsonObject?)CiliumYaml.FromPlain(Values),
+            Values = Values is null ? null : (JsonObject?)CiliumYaml.FromPlain(CiliumParameters.Unwrap(Values)),
         };
         var values = Run((o, _) => Task.FromResult(CiliumChartValues.Build(intent, o)));
         var version = CiliumChartValues.Resolve(Version).Version;

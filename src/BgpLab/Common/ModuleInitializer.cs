@@ -17,9 +17,34 @@ public sealed class ModuleInitializer : IModuleAssemblyInitializer, IModuleAssem
 
     private static readonly BgpLabLoadContext LoadContext = new(DependencyDirectory);
 
-    public void OnImport() => AssemblyLoadContext.Default.Resolving += ResolveEngine;
+    private static readonly object Gate = new();
+    private static bool _registered;
 
-    public void OnRemove(PSModuleInfo psModuleInfo) => AssemblyLoadContext.Default.Resolving -= ResolveEngine;
+    /// <summary>
+    /// Hooks the resolver (once). BgpLab.Resolver.ps1, the manifest's ScriptsToProcess, calls this before
+    /// PowerShell reflects over the cmdlet classes: a cmdlet with a field of an engine value type (an enum, a
+    /// struct) needs BgpLab.Engine just to lay out its class, which happens before <see cref="OnImport"/>.
+    /// </summary>
+    public static void Register()
+    {
+        lock (Gate)
+        {
+            if (_registered) return;
+            AssemblyLoadContext.Default.Resolving += ResolveEngine;
+            _registered = true;
+        }
+    }
+
+    public void OnImport() => Register();
+
+    public void OnRemove(PSModuleInfo psModuleInfo)
+    {
+        lock (Gate)
+        {
+            AssemblyLoadContext.Default.Resolving -= ResolveEngine;
+            _registered = false;
+        }
+    }
 
     // Only the engine is handed to the default context; its own dependencies then resolve inside our context.
     private static Assembly? ResolveEngine(AssemblyLoadContext defaultContext, AssemblyName name) =>

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using BgpLab.Engine.Cilium;
 using BgpLab.Engine.Common;
+using BgpLab.Engine.Frr;
 
 namespace BgpLab.Engine.Tests.Cilium;
 
@@ -59,10 +60,10 @@ public sealed class CiliumBgpPeerTests : IAsyncLifetime
         }
         var peers = (await CiliumBgpSessions.GetPeersAsync(_cluster.Connection, NullObserver.Instance, default)).OrderBy(p => p.Router).ToList();
         Assert.Equal(2, peers.Count);
-        Assert.Equal(("clab-bgp-cplane-demo-worker", "10.0.0.1", 65010L, 65010L, "Established", 10, 1),
+        Assert.Equal(("clab-bgp-cplane-demo-worker", "10.0.0.1", 65010L, 65010L, FrrBgpSessionState.Established, 10L, 1L),
             (peers[0].Router, peers[0].Neighbor, peers[0].LocalAs, peers[0].RemoteAs, peers[0].State, peers[0].PrefixesReceived, peers[0].PrefixesSent));
         Assert.InRange(peers[0].Uptime!.Value.TotalMinutes, 4.9, 6);
-        Assert.Equal("Active", peers[1].State);
+        Assert.Equal(FrrBgpSessionState.Active, peers[1].State);
         Assert.Null(peers[1].Uptime);
     }
 
@@ -83,13 +84,25 @@ public sealed class CiliumBgpPeerTests : IAsyncLifetime
           "graceful-restart":{},"local-asn":65010,"peer-address":"10.0.0.1","peer-asn":65010,"peer-port":179,"session-state":"established","uptime-nanoseconds":125000000000}]
         """;
         var peer = Assert.Single(CiliumBgpPeer.FromAgentJson("clab-bgp-cplane-demo-control-plane", json));
-        Assert.Equal(("10.0.0.1", 65010L, "Established", 2, 1), (peer.Neighbor, peer.RemoteAs, peer.State, peer.PrefixesReceived, peer.PrefixesSent));
+        Assert.Equal(("10.0.0.1", 65010L, FrrBgpSessionState.Established, 2L, 1L), (peer.Neighbor, peer.RemoteAs, peer.State, peer.PrefixesReceived, peer.PrefixesSent));
         Assert.Equal(TimeSpan.FromSeconds(125), peer.Uptime);
     }
 
+    [Fact]
+    public void Agent_route_json_is_read_per_prefix()
+    {
+        // Field names of the agent API's BgpRoute model, as cilium-dbg bgp routes advertised ipv4 unicast -o json prints them.
+        const string json = """
+        [{"neighbor":"10.0.0.1","paths":[{"age-nanoseconds":1000,"best":true,"family":{"afi":"ipv4","safi":"unicast"},"nlri":{"base64":"GAoBAA=="},"path-attributes-base64":[]}],"prefix":"10.1.0.0/24","router-asn":65010}]
+        """;
+        var route = Assert.Single(CiliumBgpRoute.FromAgentJson("clab-bgp-cplane-demo-control-plane", "advertised", json));
+        Assert.Equal(("10.1.0.0/24", "10.0.0.1", 65010L, "advertised"), (route.Prefix, route.Neighbor, route.LocalAs!.Value, route.Direction));
+    }
+
     [Theory]
-    [InlineData("established", "Established")]
-    [InlineData("BGP_FSM_OPENCONFIRM", "OpenConfirm")]
-    [InlineData("idle", "Idle")]
-    public void States_use_frr_spelling(string raw, string expected) => Assert.Equal(expected, CiliumBgpPeer.NormalizeState(raw));
+    [InlineData("established", FrrBgpSessionState.Established)]
+    [InlineData("BGP_FSM_OPENCONFIRM", FrrBgpSessionState.OpenConfirm)]
+    [InlineData("idle", FrrBgpSessionState.Idle)]
+    [InlineData("something-new", FrrBgpSessionState.Unknown)]
+    public void States_are_frr_session_states(string raw, FrrBgpSessionState expected) => Assert.Equal(expected, CiliumBgpPeer.NormalizeState(raw));
 }

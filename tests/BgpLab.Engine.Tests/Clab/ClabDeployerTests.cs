@@ -251,12 +251,117 @@ public sealed class ClabDeployerTests : IAsyncLifetime
         await AssertNothingLeftAsync();
     }
 
+    [Fact]
+    public async Task ExtContainerNodesGetLinksAndExecAndKeepRunningAfterRemoval()
+    {
+        var ext = _lab + "-ext";
+        var client = await _docker.ConnectAsync(default);
+        await client.Containers.CreateContainerAsync(new global::Docker.DotNet.Models.CreateContainerParameters
+        {
+            Name = ext, Image = "bgplab/frr:latest", Cmd = ["bash"], Tty = true, OpenStdin = true,
+            HostConfig = new global::Docker.DotNet.Models.HostConfig { CapAdd = ["NET_ADMIN"], NetworkMode = "none" },
+        });
+        try
+        {
+            await client.Containers.StartContainerAsync(ext, new global::Docker.DotNet.Models.ContainerStartParameters());
+            var topology = Topology($"""
+                    a:
+                      kind: linux
+                    {ext}:
+                      kind: ext-container
+                      exec:
+                      - ip addr add 198.51.100.1/31 dev uplink
+                """, $"""
+                  - endpoints: ["a:net0", "{ext}:uplink"]
+                """);
+
+            var lab = await new ClabDeployer(_docker).DeployAsync(topology, Options(), NullObserver.Instance, default);
+
+            Assert.Equal(0, Assert.Single(lab.ExecResults).ExitCode);
+            Assert.Equal(["a"], lab.Nodes.Select(n => n.Name)); // like containerlab inspect: only the lab's own containers
+            var seen = await _docker.ExecAsync(ext, ["ip", "-br", "addr", "show", "uplink"], default);
+            Assert.Contains("198.51.100.1/31", seen.Stdout);
+
+            var destroyer = new ClabDestroyer(_docker);
+            var plan = await destroyer.PlanAsync(_lab, null, default);
+            Assert.Equal($"{ext}:uplink", plan.Items.First(i => i.Kind == "Interface").Name);
+            await destroyer.ExecuteAsync(plan, 2, NullObserver.Instance, default);
+            await AssertNothingLeftAsync();
+            var after = await client.Containers.InspectContainerAsync(ext);
+            Assert.True(after.State.Running);
+            Assert.DoesNotContain("uplink", (await _docker.ExecAsync(ext, ["ip", "-o", "link"], default)).Stdout);
+        }
+        finally
+        {
+            await client.Containers.RemoveContainerAsync(ext, new global::Docker.DotNet.Models.ContainerRemoveParameters { Force = true });
+        }
+    }
+
+    [Fact]
+    public async Task NetworkModeTargetIsResolvedWithTheLabPrefixAndWaitedForUntilItRuns()
+    {
+        // Named as the lab's prefix + x, created but not running yet: the deploy waits for it, then joins it.
+        var target = $"clab-{_lab}-late";
+        var client = await _docker.ConnectAsync(default);
+        await client.Containers.CreateContainerAsync(new global::Docker.DotNet.Models.CreateContainerParameters
+        {
+            Name = target, Image = "bgplab/frr:latest", Cmd = ["bash"], Tty = true, OpenStdin = true,
+            HostConfig = new global::Docker.DotNet.Models.HostConfig { NetworkMode = "none" },
+        });
+        try
+        {
+            var topology = Topology("""
+                    s:
+                      kind: linux
+                      network-mode: container:late
+                """);
+            var observer = new RecordingObserver();
+            var starter = Task.Delay(1500).ContinueWith(_ => client.Containers.StartContainerAsync(target, new global::Docker.DotNet.Models.ContainerStartParameters())).Unwrap();
+
+            var lab = await new ClabDeployer(_docker).DeployAsync(topology, Options(), observer, default);
+            await starter;
+
+            Assert.Equal("container:" + target, Assert.Single(lab.Nodes).NetworkMode);
+            Assert.Contains(observer.Verbose, m => m.Contains($"resolved to {target}"));
+            Assert.Contains(observer.Statuses, s => s.Contains($"waits for container {target} to run"));
+        }
+        finally
+        {
+            await client.Containers.RemoveContainerAsync(target, new global::Docker.DotNet.Models.ContainerRemoveParameters { Force = true });
+        }
+    }
+
+    [Fact]
+    public async Task MissingNetworkModeTargetFailsWithinTheTimeoutNamingBothCandidates()
+    {
+        var topology = Topology("""
+                a:
+                  kind: linux
+                s:
+                  kind: linux
+                  network-mode: container:nowhere
+            """);
+        var options = new ClabDeployOptions { Capabilities = ScenarioFabricFixture.Capabilities, Timeout = TimeSpan.FromSeconds(2) };
+
+        var e = await Assert.ThrowsAsync<BgpLabException>(() => new ClabDeployer(_docker).DeployAsync(topology, options, NullObserver.Instance, default));
+
+        Assert.Equal("NetworkModeContainerNotFound", e.ErrorId);
+        Assert.Contains($"'clab-{_lab}-nowhere' and 'nowhere'", e.Message);
+        Assert.Contains("'s'", e.Message);
+        await AssertNothingLeftAsync();
+    }
+
     private sealed class RecordingObserver : IOperationObserver
     {
         public List<string> Warnings { get; } = new();
         public List<string> Verbose { get; } = new();
         public Action<ProgressUpdate>? OnProgress { get; init; }
-        public void Progress(ProgressUpdate update) => OnProgress?.Invoke(update);
+        public List<string> Statuses { get; } = new();
+        public void Progress(ProgressUpdate update)
+        {
+            lock (Statuses) Statuses.Add(update.Status);
+            OnProgress?.Invoke(update);
+        }
         void IOperationObserver.Verbose(string message) { lock (Verbose) Verbose.Add(message); }
         public void Warning(string message) { lock (Warnings) Warnings.Add(message); }
     }

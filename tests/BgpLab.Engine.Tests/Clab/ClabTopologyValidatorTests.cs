@@ -77,6 +77,24 @@ public class ClabTopologyValidatorTests
     }
 
     [Fact]
+    public void HostEndpointsMustBeUniqueButMacvlanParentsMayBeShared()
+    {
+        var findings = Validate("""
+            name: x
+            topology:
+              nodes: {a: {kind: linux}, b: {kind: linux}}
+              links:
+                - endpoints: ["a:eth1", "host:veth-a"]
+                - endpoints: ["b:eth1", "host:veth-a"]
+                - endpoints: ["a:eth2", "macvlan:enp0s3"]
+                - endpoints: ["b:eth2", "macvlan:enp0s3"]
+            """);
+        var f = Single(findings, "DuplicateEndpoint");
+        Assert.Equal((6, 29), (f.Line, f.Column));
+        Assert.DoesNotContain(findings, x => x.RuleId == "UnknownLinkNode");
+    }
+
+    [Fact]
     public void EndpointsOfNodesSharingANamespaceCollide()
     {
         var f = Single(Validate("""
@@ -89,7 +107,7 @@ public class ClabTopologyValidatorTests
               links:
                 - endpoints: ["a:eth1", "c:eth1"]
                 - endpoints: ["b:eth1", "c:eth2"]
-            """), "DuplicateEndpoint");
+            """), "NamespaceInterfaceClash");
         Assert.Equal(9, f.Line);
     }
 
