@@ -207,7 +207,8 @@ public sealed class FrrClient
         return documents;
     }
 
-    private static bool Matches(FrrBgpNeighbor n, IEnumerable<string>? wanted) =>
+    /// <summary>Whether a neighbor is one of <paramref name="wanted"/> (address, interface or hostname); all match when none are given.</summary>
+    public static bool Matches(FrrBgpNeighbor n, IEnumerable<string>? wanted) =>
         wanted is null || !wanted.Any() || wanted.Any(w => string.Equals(w, n.Neighbor, StringComparison.OrdinalIgnoreCase)
                                                           || string.Equals(w, n.NeighborAddress, StringComparison.OrdinalIgnoreCase)
                                                           || string.Equals(w, n.NeighborHostname, StringComparison.OrdinalIgnoreCase));

@@ -15,8 +15,10 @@ public static class FrrJsonParser
 
     // ---------------------------------------------------------------- summary
 
-    /// <summary>Peers of <c>show bgp [vrf …] [afi [safi]] summary json</c>.</summary>
-    /// <param name="addressFamily">The family the command asked for, used when the output has no AFI wrapper.</param>
+    /// <summary>
+    /// Peers of <c>show bgp [vrf …] [afi [safi]] summary json</c>. <paramref name="addressFamily"/> is the family the
+    /// command asked for, used when the output has no AFI wrapper; <paramref name="vrf"/> likewise for the VRF.
+    /// </summary>
     public static List<FrrBgpPeer> ParseBgpSummary(ReadOnlySpan<byte> json, string router, string? container = null,
         string addressFamily = "ipv4Unicast", string vrf = "default")
     {

@@ -28,17 +28,16 @@ public static class FrrTargetResolver
                 RecommendedAction = "Deploy the lab first, or check the lab name (the topology's 'name:').",
             };
         var byNode = new Dictionary<string, FrrRouterTarget>(StringComparer.Ordinal);
+        var all = nodes is null or { Count: 0 };
         foreach (var c in containers)
         {
-            var node = c.Labels is not null && c.Labels.TryGetValue(NodeLabel, out var n) ? n : null;
-            if (node is null) continue;
-            var name = c.Names?.FirstOrDefault()?.TrimStart('/') ?? c.ID;
-            byNode[node] = new FrrRouterTarget(node, name, lab) with { };
-            if (nodes is null or { Count: 0 } && !(c.Image ?? "").Contains("frr", StringComparison.OrdinalIgnoreCase)) byNode.Remove(node);
+            if (NodeOf(c) is not { } node) continue;
+            if (all && !(c.Image ?? "").Contains("frr", StringComparison.OrdinalIgnoreCase)) continue;
+            byNode[node] = new FrrRouterTarget(node, c.Names?.FirstOrDefault()?.TrimStart('/') ?? c.ID, lab);
         }
-        if (nodes is null or { Count: 0 }) return byNode.Values.OrderBy(t => t.Router, StringComparer.Ordinal).ToList();
+        if (all) return byNode.Values.OrderBy(t => t.Router, StringComparer.Ordinal).ToList();
         var result = new List<FrrRouterTarget>();
-        foreach (var node in nodes)
+        foreach (var node in nodes!)
         {
             if (!byNode.TryGetValue(node, out var target))
                 throw new BgpLabException(
@@ -64,14 +63,6 @@ public static class FrrTargetResolver
             if (labels.TryGetValue(NodeLabel, out var node) && !string.IsNullOrEmpty(node)) router = node;
         }
         return new FrrRouterTarget(router, name, lab);
-    }
-
-    /// <summary>Node names of a lab (for argument completion).</summary>
-    public static async Task<IReadOnlyList<string>> ListNodeNamesAsync(DockerEngine docker, string? lab, CancellationToken ct)
-    {
-        var labels = new Dictionary<string, string?> { [LabLabel] = lab };
-        var containers = await docker.ListContainersAsync(labels, ct).ConfigureAwait(false);
-        return containers.Select(NodeOf).OfType<string>().Distinct().Order().ToList();
     }
 
     private static string? NodeOf(global::Docker.DotNet.Models.ContainerListResponse c) =>

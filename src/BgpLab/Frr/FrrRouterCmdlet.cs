@@ -30,12 +30,13 @@ public abstract class FrrRouterCmdlet : BgpLabCmdlet
     /// <summary>The containerlab lab (topology name) whose nodes to query.</summary>
     [Parameter(ParameterSetName = LabSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(BgpLab.Clab.ClabLabNameCompleter))]
     public string Lab { get; set; } = "";
 
     /// <summary>Node names in the lab (e.g. tor0,tor1). Without it: every node of the lab that runs an FRR image.</summary>
     [Parameter(ParameterSetName = LabSet, Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("Name")]
-    [ArgumentCompleter(typeof(FrrNodeNameCompleter))]
+    [ArgumentCompleter(typeof(BgpLab.Clab.ClabNodeNameCompleter))]
     public string[]? Node { get; set; }
 
     protected FrrClient Client { get; } = new(DockerEngine.Default);
@@ -84,28 +85,5 @@ public abstract class FrrRouterCmdlet : BgpLabCmdlet
             .Select(c => FrrTargetResolver.ResolveContainerAsync(docker, c, ct))).ConfigureAwait(false);
         targets.AddRange(resolved);
         return targets.DistinctBy(t => t.Container).ToList();
-    }
-}
-
-/// <summary>Completes -Node with the node names of the lab given by -Lab (or of all labs).</summary>
-public sealed class FrrNodeNameCompleter : IArgumentCompleter
-{
-    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
-        System.Management.Automation.Language.CommandAst commandAst, System.Collections.IDictionary fakeBoundParameters)
-    {
-        var lab = fakeBoundParameters.Contains("Lab") ? fakeBoundParameters["Lab"] as string : null;
-        IReadOnlyList<string> names;
-        try
-        {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(3));
-            names = FrrTargetResolver.ListNodeNamesAsync(DockerEngine.Default, lab, timeout.Token).GetAwaiter().GetResult();
-        }
-        catch (Exception)
-        {
-            // Completion must never throw: no engine, no suggestions.
-            yield break;
-        }
-        foreach (var n in names.Where(n => n.StartsWith(wordToComplete, StringComparison.OrdinalIgnoreCase)))
-            yield return new CompletionResult(n, n, CompletionResultType.ParameterValue, n);
     }
 }

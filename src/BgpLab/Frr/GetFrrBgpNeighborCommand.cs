@@ -34,9 +34,7 @@ public sealed class GetFrrBgpNeighborCommand : FrrRouterCmdlet
         WriteResults(Run((o, ct) => FrrClient.ForEachRouterAsync(routers, async (t, c) =>
         {
             var all = await Client.GetBgpNeighborsAsync(t, Vrf, c).ConfigureAwait(false);
-            return wanted is null ? all : all.Where(n => wanted.Any(w => string.Equals(w, n.Neighbor, StringComparison.OrdinalIgnoreCase)
-                || string.Equals(w, n.NeighborAddress, StringComparison.OrdinalIgnoreCase)
-                || string.Equals(w, n.NeighborHostname, StringComparison.OrdinalIgnoreCase))).ToList();
+            return all.Where(n => FrrClient.Matches(n, wanted)).ToList();
         }, ct)));
     }
 }
