@@ -335,7 +335,8 @@ function Invoke-Test {
 
     # Pester: the cmdlets as users call them, in a fresh pwsh that imports the built module.
     $pester = Get-PesterModulePath
-    $paths = if ($PesterPath) { $PesterPath } else { @(Join-Path $Root 'tests/pester') }
+    # The examples' *.Tests.ps1 are Pester scripts users copy: CI proves they pass too.
+    $paths = if ($PesterPath) { $PesterPath } else { @((Join-Path $Root 'tests/pester'), (Join-Path $Root 'examples')) }
     $pesterResult = Join-Path $results 'pester.json'
     $script = @"
 `$ErrorActionPreference = 'Stop'
