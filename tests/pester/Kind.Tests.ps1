@@ -139,3 +139,17 @@ Describe 'New-KindCluster' {
         { Remove-KindCluster -Name clab-bgp-cplane-demo -KindPath $StandIn -ErrorAction Stop } | Should -Not -Throw
     }
 }
+
+Describe 'The k8s-kind example topology' {
+    It 'names the Kind cluster after its k8s-kind node and links the ext-container nodes kind creates' {
+        $example = Join-Path $RepoRoot 'examples/scenario-k8s-kind.clab.yml'
+        Test-ClabTopology $example | Where-Object Severity -eq 'Error' | Should -BeNullOrEmpty
+        $topology = Import-ClabTopology $example
+        $cluster = $topology.Nodes | Where-Object { $_.Effective.Kind -eq 'k8s-kind' }
+        $config = Import-KindClusterConfig (Join-Path (Split-Path $example) $cluster.Effective.StartupConfig) -WarningAction SilentlyContinue
+        $config.Name | Should -Be $cluster.Name
+        $counts = @{}
+        $expected = foreach ($role in $config.Nodes.Role) { $counts[$role] = 1 + [int]$counts[$role]; "$($cluster.Name)-$role$(if ($counts[$role] -gt 1) { $counts[$role] })" }
+        @(($topology.Nodes | Where-Object { $_.Effective.Kind -eq 'ext-container' }).Name) | Should -Be @($expected)
+    }
+}
