@@ -126,6 +126,36 @@ finally {
     docker ps -aq --filter "name=bench-base-$suffix" --filter "name=clab-bench-scn-$suffix" | ForEach-Object { docker rm -f $_ | Out-Null }
     Remove-Item $Work -Recurse -Force -ErrorAction SilentlyContinue
 }
+# Link wiring alone: N veth pairs between two containers over the module's netlink code vs one `ip` process per link.
+$LinkCount = 200
+$a = docker run -d --network none --cap-add NET_ADMIN -t $Image bash
+$b = docker run -d --network none --cap-add NET_ADMIN -t $Image bash
+try {
+    $pidA = [int](docker inspect -f '{{.State.Pid}}' $a); $pidB = [int](docker inspect -f '{{.State.Pid}}' $b)
+    $nsType = $engineAssembly.GetType('BgpLab.Engine.Net.NetNamespace')
+    $linksType = $engineAssembly.GetType('BgpLab.Engine.Net.NetworkLinks')
+    $endType = $engineAssembly.GetType('BgpLab.Engine.Net.VethEnd')
+    $nsA = $nsType::OfProcess($pidA, 'a'); $nsB = $nsType::OfProcess($pidB, 'b')
+    $module = [Diagnostics.Stopwatch]::StartNew()
+    foreach ($i in 1..$LinkCount) {
+        $linksType::CreateVethPair([Activator]::CreateInstance($endType, @($nsA, "m$i", $null)), [Activator]::CreateInstance($endType, @($nsB, "m$i", $null)), 9500, $true)
+    }
+    $module.Stop()
+    $nsA.Dispose(); $nsB.Dispose()
+    $processes = [Diagnostics.Stopwatch]::StartNew()
+    foreach ($i in 1..$LinkCount) {
+        ip link add "p$i" netns $pidA mtu 9500 up type veth peer name "p$i" netns $pidB mtu 9500
+        if ($LASTEXITCODE -ne 0) { throw "ip link add p$i failed" }
+    }
+    $processes.Stop()
+    Write-Host ("Link wiring, {0} veth pairs between two containers: module netlink {1:0} ms ({2:0.00} ms/link) vs one ip process per link {3:0} ms; ratio {4:0.00}" -f
+        $LinkCount, $module.Elapsed.TotalMilliseconds, ($module.Elapsed.TotalMilliseconds / $LinkCount), $processes.Elapsed.TotalMilliseconds,
+        ($module.Elapsed.TotalMilliseconds / $processes.Elapsed.TotalMilliseconds))
+}
+finally {
+    docker rm -f $a $b | Out-Null
+}
+
 Write-Host "Deploy/destroy vs plain create+start/remove of the same number of containers (same client, $MaxWorkers workers);"
 Write-Host 'WiringMs = wall time the deploy spent creating veth pairs over netlink (part of DeployS):'
 $results | Format-Table -AutoSize | Out-String -Width 200 | Write-Host

@@ -46,3 +46,19 @@ if ($errors) {
     exit 1
 }
 Write-Host "Topology '$($topology.Name)' is valid: $($topology.Nodes.Count) nodes, $($topology.Links.Count) links, $($findings.Count) note(s)."
+
+# Cilium (scenario steps 3 and 4 as intent): the chart values for v1.12.1 and the peering policies,
+# cross-checked against the ToRs' FRR configuration and the Kind nodes before anything is deployed.
+Write-Host '== Cilium values for chart 1.12.1 (Install-Cilium -WhatIf)'
+Install-Cilium -Version 1.12.1 -EnableBgpControlPlane -NativeRoutingCidr 10.0.0.0/8 -WhatIf
+$policies = Import-CiliumBgpPeeringPolicy -Path (Join-Path $ScenarioPath 'cilium-bgp-peering-policies.yaml')
+Write-Host '== Cilium BGP peering policies'
+$policies | Format-Table | Out-String -Width 180 | Out-Host
+Write-Host '== Test-BgpLabConfig (policies vs topo.yaml FRR config and cluster.yaml nodes)'
+$configFindings = @($policies | Test-BgpLabConfig -TopologyPath $topologyFile -ClusterConfigPath (Join-Path $ScenarioPath 'cluster.yaml'))
+$configFindings | Format-Table | Out-String -Width 180 | Out-Host
+if ($configFindings | Where-Object Severity -eq 'Error') {
+    Write-Error "The peering policies do not match the fabric; see above." -ErrorAction Continue
+    exit 1
+}
+Write-Host "Peering policies match the fabric: $($policies.Count) policies, $($configFindings.Count) finding(s)."

@@ -75,6 +75,7 @@ Describe 'Import-ClabTopology' {
         Set-Content $dangling "name: x`ntopology:`n  nodes:`n    a: {kind: linux}`n  links:`n    - endpoints: [`"a:eth1`", `"b:eth1`"]`n"
         $out = Invoke-ChildPwsh "Import-Module '$env:BGPLAB_MODULE'; Test-ClabTopology '$dangling' | ForEach-Object ToString"
         ($out -join "`n") | Should -Match ([regex]::Escape("$($dangling):6:29: error UnknownLinkNode:"))
+        { Import-ClabTopology $dangling } | Should -Throw "$($dangling):6:29: link endpoint ""b:eth1"" names node ""b"", which is not in topology.nodes"
     }
 
     It 'says when the file does not exist' {
@@ -170,6 +171,7 @@ Describe 'New-ClabTopology, New-ClabNode, New-ClabLink and Export-ClabTopology' 
         Test-Path $file | Should -BeFalse
         $t | Export-ClabTopology -Path $file
         { $t | Export-ClabTopology -Path $file -NoClobber } | Should -Throw '*exists*'
+        { $t | Export-ClabTopology -Path (Join-Path $TestDrive 'no/such/dir.yml') } | Should -Throw '*the folder*does not exist*'
     }
 }
 

@@ -71,6 +71,15 @@ Describe 'Deploy-ClabTopology' {
         $warnings | Where-Object { $_ -match 'already deployed' } | Should -Not -BeNullOrEmpty
     }
 
+    It 'redeploys a piped topology with -Reconfigure: new containers, links wired again' {
+        $again = Import-ClabTopology $TopoPath | Deploy-ClabTopology -Reconfigure -WarningAction SilentlyContinue
+        $again.AlreadyDeployed | Should -BeFalse
+        $again.Nodes.State | Should -Be @('running', 'running')
+        @($again.Nodes.ContainerId | Where-Object { $_ -in $Deployed.Nodes.ContainerId }).Count | Should -Be 0
+        $again.Links.Count | Should -Be 1
+        $script:Deployed = $again
+    }
+
     It 'says privileged containers cannot start here and how to choose capabilities' {
         $other = Join-Path $Dir 'priv.clab.yml'
         Set-Content $other "name: $Lab-priv`nmgmt: {network: $Lab, ipv4-subnet: auto}`ntopology:`n  nodes:`n    a: {kind: linux, image: bgplab/frr:latest, cmd: bash}`n"

@@ -130,6 +130,8 @@ public sealed class FrrRouterIntent
 /// </summary>
 public static class BgpLabConfigTest
 {
+    private static bool InSubnet(string address, string interfaceAddress) => SubnetMath.InSubnet(address, interfaceAddress);
+
     public static IReadOnlyList<BgpLabConfigFinding> Run(IEnumerable<CiliumBgpPeeringPolicy> policies, ClabTopology topology, IReadOnlyList<CiliumNodeIntent> nodes)
     {
         var routers = topology.Nodes.Select(FrrRouterIntent.FromNode).Where(r => r is not null).Select(r => r!).ToList();
@@ -189,6 +191,16 @@ public static class BgpLabConfigTest
                         });
                         continue;
                     }
+                    if (!owner.Addresses.Any(a => a.Interface != "lo" && InSubnet(node.Address, a.Address)))
+                    {
+                        findings.Add(new BgpLabConfigFinding
+                        {
+                            Code = "NodeNotAttachedToRouter", Severity = "Warning", Policy = policyName, LocalAsn = router.LocalAsn, PeerAddress = neighbor.PeerAddress,
+                            Node = node.Name, NodeAddress = node.Address, Router = owner.Router,
+                            RouterSetting = string.Join(", ", owner.Addresses.Where(a => a.Interface != "lo").Select(a => $"{a.Address} dev {a.Interface}")),
+                            Message = $"Policy {policy.Name}: node {node.Name} ({node.Address}) is on none of {owner.Router}'s subnets, so {neighbor.PeerAddress} on its loopback is reachable only through other routers.",
+                        });
+                    }
                     if (!owner.Neighbors.ContainsKey(node.Address))
                     {
                         findings.Add(new BgpLabConfigFinding
@@ -217,6 +229,25 @@ public static class BgpLabConfigTest
             }
         }
         return findings;
+    }
+}
+
+/// <summary>Whether an address lies in the subnet of an interface address (A/L).</summary>
+internal static class SubnetMath
+{
+    public static bool InSubnet(string address, string interfaceAddress)
+    {
+        var parts = interfaceAddress.Split('/');
+        if (parts.Length != 2 || !IPAddress.TryParse(parts[0], out var network) || !int.TryParse(parts[1], out var length) ||
+            !IPAddress.TryParse(address, out var candidate) || network.AddressFamily != candidate.AddressFamily) return false;
+        var a = network.GetAddressBytes();
+        var b = candidate.GetAddressBytes();
+        for (var bit = 0; bit < length; bit++)
+        {
+            var mask = (byte)(0x80 >> (bit % 8));
+            if ((a[bit / 8] & mask) != (b[bit / 8] & mask)) return false;
+        }
+        return true;
     }
 }
 

@@ -93,6 +93,9 @@ public sealed class CiliumBgpPeeringPolicy : ICiliumObject
     /// <summary>The kubeconfig context it was read from (null when built or imported).</summary>
     public string? Context { get; set; }
 
+    /// <summary>The kubeconfig it was read through, so piping it on reaches the same cluster.</summary>
+    public string? KubeconfigPath { get; set; }
+
     /// <summary>The file and line it was imported from (null otherwise).</summary>
     public string? Source { get; set; }
 
@@ -301,14 +304,7 @@ public sealed class CiliumBgpPathAttributes
     internal JsonObject ToJson()
     {
         var o = new JsonObject();
-        if (StandardCommunities is not null || LargeCommunities is not null || WellKnownCommunities is not null)
-        {
-            var c = new JsonObject();
-            if (LargeCommunities is { } large) c["large"] = JsonMap.StringArray(large);
-            if (StandardCommunities is { } standard) c["standard"] = JsonMap.StringArray(standard);
-            if (WellKnownCommunities is { } wellKnown) c["wellKnown"] = JsonMap.StringArray(wellKnown);
-            o["communities"] = c;
-        }
+        if (JsonMap.Communities(StandardCommunities, LargeCommunities, WellKnownCommunities) is { } communities) o["communities"] = communities;
         if (LocalPreference is { } pref) o["localPreference"] = pref;
         if (Selector is not null) o["selector"] = Selector.ToJson();
         o["selectorType"] = SelectorType;
@@ -334,6 +330,17 @@ internal static class JsonMap
         var o = new JsonObject();
         foreach (var (k, v) in map) o[k] = v;
         return o;
+    }
+
+    /// <summary>The communities object both BGP APIs use (large, standard, wellKnown); null when none is set.</summary>
+    public static JsonObject? Communities(List<string>? standard, List<string>? large, List<string>? wellKnown)
+    {
+        if (standard is null && large is null && wellKnown is null) return null;
+        var c = new JsonObject();
+        if (large is not null) c["large"] = StringArray(large);
+        if (standard is not null) c["standard"] = StringArray(standard);
+        if (wellKnown is not null) c["wellKnown"] = StringArray(wellKnown);
+        return c;
     }
 
     public static JsonArray StringArray(IEnumerable<string> items) => new(items.Select(i => (JsonNode)JsonValue.Create(i)!).ToArray());

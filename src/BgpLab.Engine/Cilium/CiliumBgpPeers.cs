@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using BgpLab.Engine.Common;
+using BgpLab.Engine.Frr;
 using BgpLab.Engine.Kube;
 using k8s;
 using k8s.Models;
@@ -19,30 +20,32 @@ public sealed class CiliumBgpPeer
     public required string Neighbor { get; init; }
     public long LocalAs { get; init; }
     public long RemoteAs { get; init; }
-    /// <summary>Session state in FRR's spelling (Established, Active, Connect, OpenSent, OpenConfirm, Idle).</summary>
-    public required string State { get; init; }
+    /// <summary>Session state, the same type as FrrBgpPeer.State (Established, Active, Connect, OpenSent, OpenConfirm, Idle).</summary>
+    public FrrBgpSessionState State { get; init; }
+    /// <summary>The state as Cilium reported it (established, BGP_FSM_ACTIVE, ...).</summary>
+    public string? StateText { get; init; }
     public TimeSpan? Uptime { get; init; }
-    public int? PrefixesReceived { get; init; }
-    public int? PrefixesSent { get; init; }
+    public long PrefixesReceived { get; init; }
+    public long PrefixesSent { get; init; }
     /// <summary>Where it was read: cilium-dbg in the agent pod (v1) or CiliumBGPNodeConfig status (v2).</summary>
     public string Source { get; init; } = "";
     public string? Context { get; init; }
 
     public override string ToString() => $"{Router} → {Neighbor} AS{RemoteAs} {State}";
 
-    /// <summary>FRR's spelling of a session state (cilium reports "established", GoBGP "BGP_FSM_ESTABLISHED").</summary>
-    public static string NormalizeState(string? state)
+    /// <summary>The FRR session state for what Cilium reports ("established"; GoBGP's "BGP_FSM_ESTABLISHED").</summary>
+    public static FrrBgpSessionState NormalizeState(string? state)
     {
         var s = (state ?? "unknown").Replace("BGP_FSM_", "", StringComparison.OrdinalIgnoreCase).Replace("_", "").ToLowerInvariant();
         return s switch
         {
-            "established" => "Established",
-            "active" => "Active",
-            "connect" => "Connect",
-            "opensent" => "OpenSent",
-            "openconfirm" => "OpenConfirm",
-            "idle" => "Idle",
-            _ => state ?? "Unknown",
+            "established" => FrrBgpSessionState.Established,
+            "active" => FrrBgpSessionState.Active,
+            "connect" => FrrBgpSessionState.Connect,
+            "opensent" => FrrBgpSessionState.OpenSent,
+            "openconfirm" => FrrBgpSessionState.OpenConfirm,
+            "idle" => FrrBgpSessionState.Idle,
+            _ => FrrBgpSessionState.Unknown,
         };
     }
 
@@ -62,9 +65,10 @@ public sealed class CiliumBgpPeer
                 LocalAs = JsonMap.Long(p["local-asn"]) ?? 0,
                 RemoteAs = JsonMap.Long(p["peer-asn"]) ?? 0,
                 State = NormalizeState(p["session-state"]?.ToString()),
+                StateText = p["session-state"]?.ToString(),
                 Uptime = uptime is > 0 ? TimeSpan.FromTicks(uptime.Value / 100) : null,
-                PrefixesReceived = families.Count == 0 ? null : families.Sum(f => JsonMap.Int(f["received"]) ?? 0),
-                PrefixesSent = families.Count == 0 ? null : families.Sum(f => JsonMap.Int(f["advertised"]) ?? 0),
+                PrefixesReceived = families.Sum(f => JsonMap.Long(f["received"]) ?? 0),
+                PrefixesSent = families.Sum(f => JsonMap.Long(f["advertised"]) ?? 0),
                 Source = "cilium-dbg bgp peers",
                 Context = context,
             });
@@ -89,9 +93,10 @@ public sealed class CiliumBgpPeer
                     LocalAs = JsonMap.Long(instance["localASN"]) ?? 0,
                     RemoteAs = JsonMap.Long(peer["peerASN"]) ?? 0,
                     State = NormalizeState(peer["peeringState"]?.ToString()),
-                    Uptime = established is { } e && NormalizeState(peer["peeringState"]?.ToString()) == "Established" ? now - e : null,
-                    PrefixesReceived = counts is null ? null : counts.Sum(c => JsonMap.Int(c["received"]) ?? 0),
-                    PrefixesSent = counts is null ? null : counts.Sum(c => JsonMap.Int(c["advertised"]) ?? 0),
+                    StateText = peer["peeringState"]?.ToString(),
+                    Uptime = established is { } e && NormalizeState(peer["peeringState"]?.ToString()) == FrrBgpSessionState.Established ? now - e : null,
+                    PrefixesReceived = counts?.Sum(c => JsonMap.Long(c["received"]) ?? 0) ?? 0,
+                    PrefixesSent = counts?.Sum(c => JsonMap.Long(c["advertised"]) ?? 0) ?? 0,
                     Source = "CiliumBGPNodeConfig status",
                     Context = context,
                 };

@@ -205,17 +205,11 @@ public sealed class CiliumBgpAdvertisementEntry
     internal JsonObject ToJson()
     {
         var o = new JsonObject { ["advertisementType"] = AdvertisementType };
-        if (StandardCommunities is not null || LargeCommunities is not null || WellKnownCommunities is not null || LocalPreference is not null)
+        var communities = JsonMap.Communities(StandardCommunities, LargeCommunities, WellKnownCommunities);
+        if (communities is not null || LocalPreference is not null)
         {
             var attributes = new JsonObject();
-            if (StandardCommunities is not null || LargeCommunities is not null || WellKnownCommunities is not null)
-            {
-                var c = new JsonObject();
-                if (LargeCommunities is { } l) c["large"] = JsonMap.StringArray(l);
-                if (StandardCommunities is { } s) c["standard"] = JsonMap.StringArray(s);
-                if (WellKnownCommunities is { } w) c["wellKnown"] = JsonMap.StringArray(w);
-                attributes["communities"] = c;
-            }
+            if (communities is not null) attributes["communities"] = communities;
             if (LocalPreference is { } p) attributes["localPreference"] = p;
             o["attributes"] = attributes;
         }

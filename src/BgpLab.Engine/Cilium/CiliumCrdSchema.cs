@@ -46,7 +46,7 @@ public sealed class CiliumCrdSchema
 
     private JsonSchema Schema { get; }
 
-    /// <summary>The names of the embedded CRD files (upstream test data, see tests/fixtures/crds/cilium/SOURCES.md).</summary>
+    /// <summary>The names of the embedded CRD files (upstream data, see Cilium/Crds/SOURCES.md).</summary>
     public static IEnumerable<string> EmbeddedCrdNames =>
         typeof(CiliumCrdSchema).Assembly.GetManifestResourceNames().Where(n => n.StartsWith(ResourcePrefix, StringComparison.Ordinal))
             .Select(n => n[ResourcePrefix.Length..]);
@@ -95,7 +95,8 @@ public sealed class CiliumCrdSchema
                     else if (keyword == "required")
                         errors.Add(new CiliumFieldError(path, $"Required value: {message}"));
                     else
-                        errors.Add(new CiliumFieldError(path, $"Invalid value: {Describe(obj, detail.InstanceLocation.ToString())}: {message}"));
+                        errors.Add(new CiliumFieldError(path, $"Invalid value: {Describe(obj, detail.InstanceLocation.ToString())}: " +
+                            message.Replace($"format \"{PatternFormatPrefix}", "pattern \"", StringComparison.Ordinal)));
                 }
             }
         }
@@ -197,6 +198,9 @@ public sealed class CiliumCrdSchema
 
     // openAPIV3Schema → JSON Schema 2020-12: nullable becomes a "null" type, Kubernetes extensions are
     // interpreted (int-or-string, preserve-unknown-fields) and objects with declared properties close.
+    private const string PatternFormatPrefix = "k8s-pattern:";
+    private static readonly ConcurrentDictionary<string, Format> PatternFormats = new(StringComparer.Ordinal);
+
     private static JsonNode? Convert(JsonNode? node)
     {
         if (node is JsonArray array)
@@ -225,6 +229,24 @@ public sealed class CiliumCrdSchema
         if (o["nullable"]?.GetValue<bool>() == true && o["type"] is JsonValue t)
         {
             o["type"] = new JsonArray(t.GetValue<string>(), "null");
+        }
+        if (o["pattern"] is JsonValue patternValue)
+        {
+            // Kubernetes matches patterns with RE2 (linear time). Backtracking regexes with a timeout fail
+            // under load on Cilium's long community patterns, so patterns become linear-time formats.
+            var pattern = patternValue.GetValue<string>();
+            o.Remove("pattern");
+            var name = PatternFormatPrefix + pattern;
+            PatternFormats.GetOrAdd(name, _ =>
+            {
+                var regex = new System.Text.RegularExpressions.Regex(pattern, System.Text.RegularExpressions.RegexOptions.NonBacktracking);
+                var format = new PredicateFormat(name, node => node is not JsonValue v || !v.TryGetValue<string>(out var text) || regex.IsMatch(text));
+                Formats.Register(format);
+                return format;
+            });
+            var allOf = o["allOf"] as JsonArray ?? new JsonArray();
+            allOf.Add(new JsonObject { ["format"] = name });
+            o["allOf"] = allOf;
         }
         if (o["properties"] is JsonObject && !o.ContainsKey("additionalProperties") && !preserve)
         {

@@ -12,6 +12,8 @@ namespace BgpLab.Engine.Cilium;
 public sealed class CiliumInstallation
 {
     public required string Context { get; init; }
+    /// <summary>The kubeconfig used, so piping it on reaches the same cluster.</summary>
+    public string? KubeconfigPath { get; init; }
     /// <summary>Chart version of the helm release (or the agent image tag when helm is not available).</summary>
     public string? Version { get; init; }
     /// <summary>The values given to helm, as YAML.</summary>
@@ -78,6 +80,7 @@ public static class CiliumInstaller
     private static CiliumInstallation Describe(KubeConnection connection, HelmRelease? release, string? values, V1DaemonSet? ds, V1Deployment? op) => new()
     {
         Context = connection.Context,
+        KubeconfigPath = connection.KubeconfigPath,
         Version = release?.ChartVersion ?? ds?.Spec?.Template?.Spec?.Containers?.FirstOrDefault()?.Image?.Split(':').LastOrDefault()?.TrimStart('v'),
         Values = values,
         HelmRevision = release?.Revision,
@@ -163,19 +166,17 @@ public static class CiliumInstaller
         }
     }
 
-    private static async Task<V1DaemonSet?> ReadDaemonSet(KubeConnection connection, CancellationToken ct)
-    {
-        try { return await connection.Client.AppsV1.ReadNamespacedDaemonSetAsync(AgentDaemonSet, CiliumHelmTarget.Namespace, cancellationToken: ct).ConfigureAwait(false); }
-        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound) { return null; }
-        catch (HttpOperationException e) { throw KubeErrors.FromStatus(connection, "Reading the cilium DaemonSet", e); }
-        catch (HttpRequestException e) { throw KubeErrors.Unreachable(connection, e); }
-    }
+    private static Task<V1DaemonSet?> ReadDaemonSet(KubeConnection connection, CancellationToken ct) =>
+        ReadOrNull(connection, "the cilium DaemonSet", () => connection.Client.AppsV1.ReadNamespacedDaemonSetAsync(AgentDaemonSet, CiliumHelmTarget.Namespace, cancellationToken: ct));
 
-    private static async Task<V1Deployment?> ReadDeployment(KubeConnection connection, CancellationToken ct)
+    private static Task<V1Deployment?> ReadDeployment(KubeConnection connection, CancellationToken ct) =>
+        ReadOrNull(connection, "the cilium-operator Deployment", () => connection.Client.AppsV1.ReadNamespacedDeploymentAsync(OperatorDeployment, CiliumHelmTarget.Namespace, cancellationToken: ct));
+
+    private static async Task<T?> ReadOrNull<T>(KubeConnection connection, string what, Func<Task<T>> read) where T : class
     {
-        try { return await connection.Client.AppsV1.ReadNamespacedDeploymentAsync(OperatorDeployment, CiliumHelmTarget.Namespace, cancellationToken: ct).ConfigureAwait(false); }
+        try { return await read().ConfigureAwait(false); }
         catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound) { return null; }
-        catch (HttpOperationException e) { throw KubeErrors.FromStatus(connection, "Reading the cilium-operator Deployment", e); }
+        catch (HttpOperationException e) { throw KubeErrors.FromStatus(connection, $"Reading {what}", e); }
         catch (HttpRequestException e) { throw KubeErrors.Unreachable(connection, e); }
     }
 }

@@ -107,6 +107,7 @@ public static class CiliumYaml
             System.Text.Json.JsonValueKind.String => v.GetValue<string>(),
             _ => v.ToJsonString(),
         },
+        _ => node.ToJsonString(),
     };
 
     /// <summary>Plain CLR values (dictionaries, lists, primitives, e.g. from PowerShell hashtables) → JSON.</summary>

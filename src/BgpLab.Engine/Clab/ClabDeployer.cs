@@ -275,13 +275,12 @@ public sealed class ClabDeployer
                     _createdNetwork = MgmtNetwork;
                     _observer.Verbose($"Created management network {MgmtNetwork} ({string.Join(", ", ipam.Select(i => i.Subnet))}).");
                 }
-                catch (DockerApiException e) when (e.StatusCode == System.Net.HttpStatusCode.Conflict && DockerErrors.MessageOf(e).Contains("already exists"))
-                {
-                    // Another deploy created it meanwhile: reuse it.
-                }
                 catch (DockerApiException e)
                 {
-                    throw new BgpLabException($"Cannot create the management network '{MgmtNetwork}' ({string.Join(", ", ipam.Select(i => i.Subnet))}): {DockerErrors.MessageOf(e)}",
+                    // Another deploy may have created it meanwhile (name taken, or its pool overlaps ours): reuse it.
+                    if (await TryInspectNetworkAsync(MgmtNetwork).ConfigureAwait(false) is not null)
+                        _observer.Verbose($"Management network {MgmtNetwork} appeared meanwhile ({DockerErrors.MessageOf(e)}); reusing it.");
+                    else throw new BgpLabException($"Cannot create the management network '{MgmtNetwork}' ({string.Join(", ", ipam.Select(i => i.Subnet))}): {DockerErrors.MessageOf(e)}",
                         "MgmtNetworkFailed", FailureKind.ResourceUnavailable, MgmtNetwork, e)
                     {
                         RecommendedAction = "Choose other subnets under mgmt: (ipv4-subnet / ipv6-subnet) or remove the network that overlaps.",
@@ -402,6 +401,7 @@ public sealed class ClabDeployer
                         runtime = new NodeRuntime(container, ns, sharedWith?.ExternalNamespace ?? externalTarget);
                         if (networkMode is null && node.NetworkMode is not ("none" or "host"))
                             TryTxOffOnEth0(ns, node.Name);
+                        NetNamespaceNames.TryLink(container, (int)inspected.State.Pid);
                     }
                     finally
                     {
@@ -647,7 +647,6 @@ public sealed class ClabDeployer
                 AutoRemove = s.AutoRemove ?? false,
                 PidMode = s.PidMode,
                 Runtime = s.Runtime,
-                ShmSize = 0,
             };
             if (LibC.OpenFilesHardLimit() is { } hard)
             {
@@ -807,11 +806,7 @@ public sealed class ClabDeployer
                     if (argv.Count == 0) continue;
                     Report($"{node.Name}: {Docker.ArgvText.Join(argv)}");
                     var r = await _owner._docker.ExecAsync(container, argv, Token, user: "0").ConfigureAwait(false);
-                    var result = new ClabNodeCommandResult
-                    {
-                        Lab = _topology.Name, Node = node.Name, Container = container, Command = r.Command, ExitCode = r.ExitCode,
-                        Stdout = r.Stdout, Stderr = r.Stderr, Duration = r.Duration,
-                    };
+                    var result = ClabNodeCommandResult.From(_topology.Name, node.Name, r);
                     results.Add(result);
                     if (!result.Succeeded)
                         _observer.Warning($"Node '{node.Name}': exec '{result.CommandLine}' exited with code {result.ExitCode}: {(result.Stderr.Trim().Length > 0 ? result.Stderr.Trim() : result.Stdout.Trim())}");
@@ -837,6 +832,7 @@ public sealed class ClabDeployer
             }
             await Task.WhenAll(_createdContainers.Select(async name =>
             {
+                NetNamespaceNames.Unlink(name);
                 try
                 {
                     await _client.Containers.RemoveContainerAsync(name, new ContainerRemoveParameters { Force = true, RemoveVolumes = true }, CancellationToken.None).ConfigureAwait(false);

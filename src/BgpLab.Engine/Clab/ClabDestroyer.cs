@@ -59,21 +59,29 @@ public sealed class ClabDestroyer
             foreach (var (node, iface) in new[] { (link.ANode, link.AInterface), (link.ZNode, link.ZInterface) })
             {
                 string? nsContainer = null;
+                string? sharedBy = null;
                 if (byNode.TryGetValue(node, out var c) && c.HostConfig?.NetworkMode?.StartsWith("container:", StringComparison.Ordinal) == true)
-                    nsContainer = c.Names[0].TrimStart('/');
+                {
+                    // The namespace belongs to the container named in network-mode (e.g. a Kind node), which stays.
+                    var target = c.HostConfig.NetworkMode["container:".Length..];
+                    nsContainer = (await _docker.TryInspectContainerAsync(target, ct).ConfigureAwait(false))?.Name.TrimStart('/') ?? c.Names[0].TrimStart('/');
+                    sharedBy = node;
+                }
                 else if (!byNode.ContainsKey(node) && IsExtContainer(node, data, topology))
+                {
                     nsContainer = data?.Nodes.TryGetValue(node, out var dn) == true ? dn.ContainerName : node;
+                }
                 if (nsContainer is null) continue;
                 items.Add(new ClabRemovalItem
                 {
                     Lab = lab, Kind = "Interface", Name = $"{node}:{iface}", NamespaceContainer = nsContainer,
-                    Detail = $"in the network namespace of {nsContainer} (outlives the lab)",
+                    Detail = $"in the network namespace of {nsContainer}{(sharedBy is null ? "" : $", shared by {sharedBy}")}; it outlives the lab",
                 });
             }
         }
 
         foreach (var c in containers.OrderBy(c => c.Names[0], StringComparer.Ordinal))
-            items.Add(new ClabRemovalItem { Lab = lab, Kind = "Container", Name = c.Names[0].TrimStart('/'), Detail = $"{c.Image} ({c.State})" });
+            items.Add(new ClabRemovalItem { Lab = lab, Kind = "Container", Name = c.Names[0].TrimStart('/'), Detail = $"{c.Image}, {c.State}" });
 
         var networkName = data?.MgmtNetwork ?? topology?.Mgmt.EffectiveNetwork
                           ?? containers.SelectMany(c => c.NetworkSettings?.Networks?.Keys ?? Enumerable.Empty<string>()).FirstOrDefault();
@@ -139,6 +147,7 @@ public sealed class ClabDestroyer
             await workers.WaitAsync(ct).ConfigureAwait(false);
             try
             {
+                NetNamespaceNames.Unlink(item.Name);
                 await client.Containers.RemoveContainerAsync(item.Name, new ContainerRemoveParameters { Force = true, RemoveVolumes = true }, ct).ConfigureAwait(false);
             }
             catch (DockerContainerNotFoundException) { }

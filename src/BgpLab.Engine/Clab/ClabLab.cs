@@ -105,5 +105,11 @@ public sealed class ClabNodeCommandResult
     public bool Succeeded => ExitCode == 0;
     public string CommandLine => Docker.ArgvText.Join(Command);
 
+    /// <summary>An engine exec result, attributed to its lab and node.</summary>
+    public static ClabNodeCommandResult From(string lab, string node, Docker.ExecResult r) => new()
+    {
+        Lab = lab, Node = node, Container = r.Container, Command = r.Command, ExitCode = r.ExitCode, Stdout = r.Stdout, Stderr = r.Stderr, Duration = r.Duration,
+    };
+
     public override string ToString() => $"{Node}: {CommandLine} (exit {ExitCode})";
 }

@@ -13,10 +13,13 @@ public static class ClabLabels
     public const string TopoFile = "clab-topo-file";
     public const string MgmtNetBridge = "clab-mgmt-net-bridge";
     public const string Owner = "clab-owner";
+    public const string GitBranch = "clab-git-branch";
+    public const string GitHash = "clab-git-hash";
 
     /// <summary>containerlab's default labels for one node; they override user labels with the same key.</summary>
-    public static IReadOnlyDictionary<string, string> For(ClabTopology topology, ClabNode node, string containerName, string owner, string mgmtBridge) =>
-        new Dictionary<string, string>(StringComparer.Ordinal)
+    public static IReadOnlyDictionary<string, string> For(ClabTopology topology, ClabNode node, string containerName, string owner, string mgmtBridge)
+    {
+        var labels = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             [Lab] = topology.Name,
             [NodeName] = node.Name,
@@ -29,4 +32,13 @@ public static class ClabLabels
             [MgmtNetBridge] = mgmtBridge,
             [Owner] = owner,
         };
+        // Only when the topology's own folder is a git work tree, as containerlab does.
+        var (branch, hash) = ClabGitInfo.Read(topology.Path is null ? null : Path.GetDirectoryName(topology.Path));
+        if (hash != "none")
+        {
+            labels[GitBranch] = branch;
+            labels[GitHash] = hash;
+        }
+        return labels;
+    }
 }

@@ -72,10 +72,22 @@ public static class ClabTopologyLoader
     public static ClabTopology Parse(string yamlText, string path, IReadOnlyDictionary<string, string?>? environment = null)
     {
         var document = ClabYamlDocument.Parse(yamlText, path, environment);
-        return Read(document);
+        var topology = Read(document);
+        RejectBrokenLinks(topology);
+        return topology;
     }
 
     internal static ClabTopology Read(ClabYamlDocument document) => new Loader(new ClabYamlReader(document)).Read();
+
+    /// <summary>Rules containerlab's own loader enforces when it resolves links (links/, core/): no link to a node that
+    /// does not exist and no endpoint used twice. (Test-ClabTopology reports these and more without stopping.)</summary>
+    private static void RejectBrokenLinks(ClabTopology topology)
+    {
+        var broken = ClabTopologyValidator.ValidateSemantics(topology)
+            .FirstOrDefault(f => f.RuleId is "UnknownLinkNode" or "DuplicateEndpoint");
+        if (broken is not null)
+            throw new ClabTopologyException(new SourcePosition(broken.File ?? "", broken.Line, broken.Column), broken.Message, "ClabTopology" + broken.RuleId);
+    }
 
     private sealed class Loader(ClabYamlReader y)
     {
@@ -104,6 +116,7 @@ public static class ClabTopologyLoader
             }
             if (string.IsNullOrEmpty(name))
                 throw y.Error(root, "the topology has no \"name\" (containerlab needs one: it names the lab and its containers)", "ClabTopologyMissingKey");
+            name = ClabGitInfo.ExpandName(name, System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(y.Document.File)));
             var topology = new ClabTopology { Name = name, Prefix = prefixSet ? prefix : null, Mgmt = mgmt, Extra = extra };
             if (topologyNode is not null && !ClabYamlReader.IsNull(topologyNode)) ReadTopology(topologyNode, topology);
             ClabInheritance.Apply(topology);

@@ -112,7 +112,25 @@ public static partial class ClabTopologyValidator
         {
             yield break; // structural problems (e.g. non-string keys) are reported by the loader
         }
-        var results = Schema.Value.Evaluate(instance, new EvaluationOptions { OutputFormat = OutputFormat.Hierarchical });
+        // JsonSchema.Net runs the schema's patterns with a match timeout; on a loaded machine a first (cold) match can
+        // exceed it, so try again before giving up on the schema part.
+        EvaluationResults? results = null;
+        for (var attempt = 1; attempt <= 3 && results is null; attempt++)
+        {
+            try
+            {
+                results = Schema.Value.Evaluate(instance, new EvaluationOptions { OutputFormat = OutputFormat.Hierarchical });
+            }
+            catch (RegexMatchTimeoutException)
+            {
+            }
+        }
+        if (results is null)
+        {
+            yield return ClabTopologyFinding.At(new SourcePosition(document.File, 1, 1), document.File, ClabFindingSeverity.Warning, "SchemaTimeout",
+                "the schema check timed out three times (the machine is busy); the other checks ran", "/");
+            yield break;
+        }
         if (results.IsValid) yield break;
 
         var errors = new List<(string Instance, string Evaluation, string Keyword, string Message)>();
@@ -307,9 +325,11 @@ public static partial class ClabTopologyValidator
                 {
                     var first = used[key];
                     var firstAt = first.Position is { } p ? $" (first used at line {p.Line})" : "";
-                    Add(at, ClabFindingSeverity.Error, "DuplicateEndpoint",
-                        first.Node == endpoint.Node ? $"endpoint \"{endpoint}\" is used by more than one link{firstAt}"
-                            : $"endpoint \"{endpoint}\" lands in the same network namespace as \"{first}\"{firstAt}", endpoint.ToString());
+                    if (first.Node == endpoint.Node)
+                        Add(at, ClabFindingSeverity.Error, "DuplicateEndpoint", $"endpoint \"{endpoint}\" is used by more than one link{firstAt}", endpoint.ToString());
+                    else
+                        Add(at, ClabFindingSeverity.Error, "NamespaceInterfaceClash",
+                            $"endpoint \"{endpoint}\" lands in the same network namespace as \"{first}\"{firstAt}", endpoint.ToString());
                 }
             }
         }

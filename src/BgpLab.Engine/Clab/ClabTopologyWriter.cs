@@ -32,9 +32,22 @@ public static class ClabTopologyWriter
     {
         var text = ToYaml(topology);
         var full = Path.GetFullPath(path);
-        var temp = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Environment.ProcessId}.tmp");
-        await File.WriteAllTextAsync(temp, text, new System.Text.UTF8Encoding(false), cancellationToken).ConfigureAwait(false);
-        File.Move(temp, full, overwrite: true);
+        var directory = Path.GetDirectoryName(full)!;
+        if (!Directory.Exists(directory))
+            throw new Common.BgpLabException($"Cannot write {full}: the folder {directory} does not exist.", "ClabTopologyFolderNotFound",
+                Common.FailureKind.ObjectNotFound, full);
+        var temp = Path.Combine(directory, $".{Path.GetFileName(full)}.{Environment.ProcessId}.tmp");
+        try
+        {
+            await File.WriteAllTextAsync(temp, text, new System.Text.UTF8Encoding(false), cancellationToken).ConfigureAwait(false);
+            File.Move(temp, full, overwrite: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            File.Delete(temp);
+            throw new Common.BgpLabException($"Cannot write {full}: {e.Message}", "ClabTopologyWriteFailed",
+                e is UnauthorizedAccessException ? Common.FailureKind.PermissionDenied : Common.FailureKind.ResourceUnavailable, full, e);
+        }
     }
 
     private sealed class Writer(IEmitter e)

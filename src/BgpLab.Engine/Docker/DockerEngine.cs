@@ -106,9 +106,40 @@ public sealed class DockerEngine : IDisposable
     public async Task<ExecResult> ExecAsync(string container, IReadOnlyList<string> argv, CancellationToken ct,
         string? user = null, IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null)
     {
-        if (argv.Count == 0) throw new BgpLabException("No command was given.", "EmptyCommand", FailureKind.InvalidArgument, container);
         var client = await ConnectAsync(ct).ConfigureAwait(false);
         var started = Stopwatch.StartNew();
+        var created = await CreateExecAsync(client, container, argv, user, environment, workingDirectory, ct).ConfigureAwait(false);
+
+        string stdout, stderr;
+        using (var stream = await client.Exec.StartContainerExecAsync(created.ID, new ContainerExecStartParameters(), ct).ConfigureAwait(false))
+        {
+            (stdout, stderr) = await stream.ReadOutputToEndAsync(ct).ConfigureAwait(false);
+        }
+        return await FinishExecAsync(client, created.ID, container, argv, stdout, stderr, started, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Runs argv in a container and copies its stdout as raw bytes into <paramref name="stdout"/> (for large
+    /// outputs that are parsed straight from UTF-8, without an intermediate string). The result's Stdout is empty.
+    /// </summary>
+    public async Task<ExecResult> ExecToStreamAsync(string container, IReadOnlyList<string> argv, Stream stdout, CancellationToken ct)
+    {
+        var client = await ConnectAsync(ct).ConfigureAwait(false);
+        var started = Stopwatch.StartNew();
+        var created = await CreateExecAsync(client, container, argv, null, null, null, ct).ConfigureAwait(false);
+        using var stderr = new MemoryStream();
+        using (var stream = await client.Exec.StartContainerExecAsync(created.ID, new ContainerExecStartParameters(), ct).ConfigureAwait(false))
+        {
+            await stream.CopyOutputToAsync(Stream.Null, stdout, stderr, ct).ConfigureAwait(false);
+        }
+        var stderrText = System.Text.Encoding.UTF8.GetString(stderr.GetBuffer(), 0, (int)stderr.Length);
+        return await FinishExecAsync(client, created.ID, container, argv, "", stderrText, started, ct).ConfigureAwait(false);
+    }
+
+    private static async Task<ContainerExecCreateResponse> CreateExecAsync(IDockerClient client, string container, IReadOnlyList<string> argv,
+        string? user, IReadOnlyDictionary<string, string>? environment, string? workingDirectory, CancellationToken ct)
+    {
+        if (argv.Count == 0) throw new BgpLabException("No command was given.", "EmptyCommand", FailureKind.InvalidArgument, container);
         ContainerExecCreateResponse created;
         try
         {
@@ -131,13 +162,13 @@ public sealed class DockerEngine : IDisposable
             throw new BgpLabException($"Container '{container}' is not running: {DockerErrors.MessageOf(e)}", "ContainerNotRunning",
                 FailureKind.InvalidOperation, container, e);
         }
+        return created;
+    }
 
-        string stdout, stderr;
-        using (var stream = await client.Exec.StartContainerExecAsync(created.ID, new ContainerExecStartParameters(), ct).ConfigureAwait(false))
-        {
-            (stdout, stderr) = await stream.ReadOutputToEndAsync(ct).ConfigureAwait(false);
-        }
-        var inspected = await client.Exec.InspectContainerExecAsync(created.ID, ct).ConfigureAwait(false);
+    private static async Task<ExecResult> FinishExecAsync(IDockerClient client, string execId, string container, IReadOnlyList<string> argv,
+        string stdout, string stderr, Stopwatch started, CancellationToken ct)
+    {
+        var inspected = await client.Exec.InspectContainerExecAsync(execId, ct).ConfigureAwait(false);
         if (inspected.ExitCode is 126 or 127)
         {
             // The engine reports "executable not found" as output of the exec itself; keep it as stderr.

@@ -8,6 +8,16 @@ namespace BgpLab.Cilium;
 /// <summary>Hashtables from the command line → label selectors.</summary>
 internal static class CiliumParameters
 {
+    /// <summary>PowerShell values → plain CLR values (PSObject wrappers removed, nested hashtables and arrays kept).</summary>
+    public static object? Unwrap(object? value) => value switch
+    {
+        PSObject pso => Unwrap(pso.BaseObject),
+        IDictionary d => d.Cast<DictionaryEntry>().ToDictionary(e => Convert.ToString(Unwrap(e.Key), System.Globalization.CultureInfo.InvariantCulture) ?? "", e => Unwrap(e.Value)),
+        string s => s,
+        IEnumerable e => e.Cast<object?>().Select(Unwrap).ToList(),
+        _ => value,
+    };
+
     public static CiliumLabelSelector? Selector(Hashtable? labels) => labels is null ? null : new CiliumLabelSelector
     {
         MatchLabels = labels.Cast<DictionaryEntry>().ToDictionary(e => e.Key.ToString()!, e => LanguagePrimitives.ConvertTo<string>(e.Value)),

@@ -16,6 +16,7 @@ internal static class PeeringPolicyCalls
         var stored = await CiliumBgpApi.ApplyAsync(connection, policy, ct).ConfigureAwait(false);
         var result = CiliumBgpPeeringPolicy.FromJson(stored);
         result.Context = connection.Context;
+        result.KubeconfigPath = connection.KubeconfigPath;
         return result;
     }
 
@@ -25,6 +26,7 @@ internal static class PeeringPolicyCalls
         if (json is null) return null;
         var policy = CiliumBgpPeeringPolicy.FromJson(json);
         policy.Context = connection.Context;
+        policy.KubeconfigPath = connection.KubeconfigPath;
         return policy;
     }
 
@@ -93,6 +95,7 @@ public sealed class GetCiliumBgpPeeringPolicyCommand : KubeCmdlet
     /// <summary><para type="description">Policy names; wildcards allowed. Default: all.</para></summary>
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
     [SupportsWildcards]
+    [ArgumentCompleter(typeof(CiliumBgpPeeringPolicyNameCompleter))]
     public string[]? Name { get; set; }
 
     protected override void ProcessRecord()
@@ -109,6 +112,7 @@ public sealed class GetCiliumBgpPeeringPolicyCommand : KubeCmdlet
         {
             var policy = CiliumBgpPeeringPolicy.FromJson(json);
             policy.Context = connection.Context;
+            policy.KubeconfigPath = connection.KubeconfigPath;
             var hit = patterns.Where(p => p.IsMatch(policy.Name)).ToList();
             if (hit.Count == 0) continue;
             matched.Add(policy.Name);
@@ -145,6 +149,7 @@ public sealed class SetCiliumBgpPeeringPolicyCommand : KubeCmdlet
 
     /// <summary><para type="description">The policy to change (created when missing).</para></summary>
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = "Name")]
+    [ArgumentCompleter(typeof(CiliumBgpPeeringPolicyNameCompleter))]
     public string Name { get; set; } = "";
 
     /// <summary><para type="description">New nodeSelector as matchLabels.</para></summary>
@@ -195,6 +200,7 @@ public sealed class RemoveCiliumBgpPeeringPolicyCommand : KubeCmdlet
 {
     /// <summary><para type="description">Names of the policies to delete.</para></summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(CiliumBgpPeeringPolicyNameCompleter))]
     public string[] Name { get; set; } = Array.Empty<string>();
 
     protected override void ProcessRecord()

@@ -212,3 +212,76 @@ public sealed class SetCiliumBgpObjectCommand : CiliumObjectCmdlet
         foreach (var obj in InputObject) ApplyObject(obj, PassThru);
     }
 }
+
+/// <summary>Gets BGP control plane v2 objects (cluster configs, peer configs, advertisements, node configs) from the cluster.</summary>
+/// <remarks>
+/// Lists the objects of one or more v2 kinds at the version the cluster serves (cilium.io/v2, or v2alpha1 on Cilium
+/// 1.16/1.17), optionally filtered by name. CiliumBGPNodeConfig objects are the per-node result the operator writes;
+/// Get-CiliumBgpPeer reads their status as sessions.
+/// </remarks>
+/// <example>
+/// <code>Get-CiliumBgpObject -Kind CiliumBGPClusterConfig, CiliumBGPPeerConfig</code>
+/// <para>The migrated scenario: two cluster configs and their peer configs.</para>
+/// </example>
+[Cmdlet(VerbsCommon.Get, "CiliumBgpObject")]
+[OutputType(typeof(CiliumBgpClusterConfig), typeof(CiliumBgpPeerConfig), typeof(CiliumBgpAdvertisement), typeof(string))]
+public sealed class GetCiliumBgpObjectCommand : KubeCmdlet
+{
+    /// <summary><para type="description">Kinds to list. Default: cluster configs, peer configs and advertisements.</para></summary>
+    [Parameter(Position = 0)]
+    [ValidateSet("CiliumBGPClusterConfig", "CiliumBGPPeerConfig", "CiliumBGPAdvertisement", "CiliumBGPNodeConfig")]
+    public string[] Kind { get; set; } = { "CiliumBGPClusterConfig", "CiliumBGPPeerConfig", "CiliumBGPAdvertisement" };
+
+    /// <summary><para type="description">Names; wildcards allowed.</para></summary>
+    [Parameter(Position = 1)]
+    [SupportsWildcards]
+    public string[] Name { get; set; } = { "*" };
+
+    protected override void ProcessRecord()
+    {
+        var connection = Connection;
+        var patterns = Name.Select(n => new WildcardPattern(n, WildcardOptions.IgnoreCase)).ToList();
+        var objects = Run(async (_, ct) =>
+        {
+            var support = await CiliumBgpApi.EnsureServedAsync(connection, CiliumBgpClusterConfig.KindName, ct).ConfigureAwait(false);
+            var result = new List<(string Kind, System.Text.Json.Nodes.JsonObject Json)>();
+            foreach (var kind in Kind)
+            {
+                var plural = kind.ToLowerInvariant() + "s";
+                foreach (var json in await CiliumBgpApi.ListAsync(connection, $"cilium.io/{support.V2Version}", plural, ct).ConfigureAwait(false))
+                    result.Add((kind, json));
+            }
+            return result;
+        });
+        foreach (var (kind, json) in objects)
+        {
+            var name = json["metadata"]?["name"]?.ToString() ?? "";
+            if (!patterns.Any(p => p.IsMatch(name))) continue;
+            // Node configs have no typed model: they are written as YAML (their status is read by Get-CiliumBgpPeer).
+            if (kind == "CiliumBGPNodeConfig") WriteObject(CiliumYaml.Write(new[] { (System.Text.Json.Nodes.JsonNode?)json }));
+            else WriteObject(CiliumObjects.FromJson(json));
+        }
+    }
+}
+
+/// <summary>Completes policy names from the cluster of -Kubeconfig/-Context (or the default one).</summary>
+public sealed class CiliumBgpPeeringPolicyNameCompleter : System.Management.Automation.IArgumentCompleter
+{
+    public IEnumerable<System.Management.Automation.CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
+        System.Management.Automation.Language.CommandAst commandAst, System.Collections.IDictionary fakeBoundParameters)
+    {
+        try
+        {
+            var connection = KubeConnection.Resolve(fakeBoundParameters["Kubeconfig"] as string, fakeBoundParameters["Context"] as string);
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(3));
+            var names = CiliumBgpApi.ListAsync(connection, CiliumBgpPeeringPolicy.ApiVersion, CiliumBgpPeeringPolicy.Plural, timeout.Token).GetAwaiter().GetResult()
+                .Select(j => j["metadata"]?["name"]?.ToString() ?? "");
+            return names.Where(n => n.StartsWith(wordToComplete, StringComparison.OrdinalIgnoreCase)).Order()
+                .Select(n => new System.Management.Automation.CompletionResult(n, n, System.Management.Automation.CompletionResultType.ParameterValue, n)).ToList();
+        }
+        catch (Exception)
+        {
+            return Array.Empty<System.Management.Automation.CompletionResult>(); // completion never fails the prompt
+        }
+    }
+}

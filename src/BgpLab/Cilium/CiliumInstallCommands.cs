@@ -40,8 +40,11 @@ public sealed class InstallCiliumCommand : KubeCmdlet
     public string? NativeRoutingCidr { get; set; }
 
     /// <summary><para type="description">Native (the fabric routes Pod CIDRs) or Tunnel (VXLAN/Geneve between nodes).</para></summary>
+    // A string, not the engine's enum: a field of an engine value type would make PowerShell load the engine
+    // while it scans the module's types, before the module's AssemblyLoadContext resolver is in place.
     [Parameter]
-    public CiliumRoutingMode? RoutingMode { get; set; }
+    [ValidateSet("Native", "Tunnel")]
+    public string? RoutingMode { get; set; }
 
     /// <summary><para type="description">vxlan or geneve, with -RoutingMode Tunnel.</para></summary>
     [Parameter]
@@ -85,10 +88,11 @@ public sealed class InstallCiliumCommand : KubeCmdlet
     {
         var intent = new CiliumInstallIntent
         {
-            Version = Version, EnableBgpControlPlane = EnableBgpControlPlane, NativeRoutingCidr = NativeRoutingCidr, RoutingMode = RoutingMode,
+            Version = Version, EnableBgpControlPlane = EnableBgpControlPlane, NativeRoutingCidr = NativeRoutingCidr,
+            RoutingMode = RoutingMode is null ? null : Enum.Parse<CiliumRoutingMode>(RoutingMode, ignoreCase: true),
             TunnelProtocol = TunnelProtocol, IpamMode = IpamMode, KubeProxyReplacement = KubeProxyReplacement,
             ValuesPath = ValuesPath is null ? null : GetUnresolvedProviderPathFromPSPath(ValuesPath),
-            Values = Values is null ? null : (JsonObject?)CiliumYaml.FromPlain(Values),
+            Values = Values is null ? null : (JsonObject?)CiliumYaml.FromPlain(CiliumParameters.Unwrap(Values)),
         };
         var values = Run((o, _) => Task.FromResult(CiliumChartValues.Build(intent, o)));
         var version = CiliumChartValues.Resolve(Version).Version;

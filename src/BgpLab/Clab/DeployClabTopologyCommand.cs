@@ -66,7 +66,7 @@ public sealed class DeployClabTopologyCommand : BgpLabCmdlet
 
     protected override void ProcessRecord()
     {
-        var topology = Topology ?? Run((_, _) => Task.FromResult(ClabTopologyLoader.Load(GetUnresolvedProviderPathFromPSPath(Path))));
+        var topology = Topology ?? Run((_, _) => Task.FromResult(ClabTopologyLoader.Load(ClabPaths.Resolve(this, [Path]).First())));
         var capabilities = ClabCapabilityPreference.Resolve(this, Capability);
         var action = $"Deploy {topology.Nodes.Count} node(s) and {topology.Links.Count} link(s)" +
                      (capabilities is null ? " (privileged)" : $" (capabilities {string.Join(",", capabilities)})") + (Reconfigure ? ", replacing the running lab" : "");

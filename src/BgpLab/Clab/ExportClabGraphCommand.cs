@@ -50,7 +50,7 @@ public sealed class ExportClabGraphCommand : BgpLabCmdlet
         switch (ParameterSetName)
         {
             case "Path":
-                graph = ClabGraph.FromTopology(Run((_, _) => Task.FromResult(ClabTopologyLoader.Load(GetUnresolvedProviderPathFromPSPath(Path)))));
+                graph = ClabGraph.FromTopology(Run((_, _) => Task.FromResult(ClabTopologyLoader.Load(ClabPaths.Resolve(this, [Path]).First()))));
                 break;
             case "Topology":
                 graph = ClabGraph.FromTopology(Topology!);

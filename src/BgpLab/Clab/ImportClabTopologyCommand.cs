@@ -14,7 +14,9 @@ namespace BgpLab.Clab;
 /// most specific level that sets them, maps merge per key, and lists are concatenated and de-duplicated.
 /// Both link forms (brief endpoints: ["a:eth1","b:eth1"] and the extended type: veth form) are read, and each
 /// node's ClabNode.ContainerName is the container name containerlab would use (clab-lab-node, or per the prefix).
-/// Invalid input is a terminating error whose message starts with file:line:column. Go templates
+/// Invalid input is a terminating error whose message starts with file:line:column; that includes the link checks
+/// containerlab itself makes before deploying (a link to an unknown node, an endpoint used twice). Test-ClabTopology
+/// reports every problem without stopping. Go templates
 /// ({{ ... }} with _vars files) are not rendered.
 /// </remarks>
 /// <example>

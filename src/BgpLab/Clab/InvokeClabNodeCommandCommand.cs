@@ -56,11 +56,7 @@ public sealed class InvokeClabNodeCommandCommand : BgpLabCmdlet
                              ?? throw new BgpLabException($"Lab '{lab}' has no node named '{node}'{(nodes.Count == 0 ? $" (no lab '{lab}' is deployed)" : "")}.",
                                  "ClabNodeNotFound", FailureKind.ObjectNotFound, $"{lab}/{node}");
                 var r = await Engine.Docker.DockerEngine.Default.ExecAsync(target.ContainerName, argv, ct, user: user).ConfigureAwait(false);
-                return new ClabNodeCommandResult
-                {
-                    Lab = lab, Node = node, Container = target.ContainerName, Command = r.Command, ExitCode = r.ExitCode,
-                    Stdout = r.Stdout, Stderr = r.Stderr, Duration = r.Duration,
-                };
+                return ClabNodeCommandResult.From(lab, node, r);
             }, out var result))
             WriteObject(result);
     }

@@ -56,7 +56,7 @@ public sealed class RemoveClabTopologyCommand : BgpLabCmdlet
     {
         var topology = ParameterSetName switch
         {
-            "Path" => Run((_, _) => Task.FromResult(ClabTopologyLoader.Load(GetUnresolvedProviderPathFromPSPath(Path)))),
+            "Path" => Run((_, _) => Task.FromResult(ClabTopologyLoader.Load(ClabPaths.Resolve(this, [Path]).First()))),
             "Topology" => Topology,
             _ => null,
         };

@@ -9,8 +9,8 @@ namespace BgpLab.Clab;
 /// <remarks>
 /// Test-ClabTopology checks a topology file against containerlab's own JSON schema (v0.79.0, embedded in the
 /// module), reads it as containerlab's strict loader would, and applies rules the schema cannot express:
-/// a link to a node that does not exist (UnknownLinkNode), an endpoint used by two links or landing twice in one
-/// shared network namespace (DuplicateEndpoint), interface names longer than 15 characters
+/// a link to a node that does not exist (UnknownLinkNode), an endpoint used by two links (DuplicateEndpoint) or two
+/// interfaces of one name in a shared network namespace (NamespaceInterfaceClash), interface names longer than 15 characters
 /// (InterfaceNameTooLong), network-mode container: references that form a loop (NetworkModeLoop), duplicate
 /// node names, ports or mgmt addresses on a node that shares another container's namespace, and a note for
 /// network-mode targets outside the topology (ExternalNetworkModeContainer, severity Information).

@@ -74,5 +74,7 @@ public class BgpLabConfigTestTests
         policies[0].VirtualRouters[0].LocalAsn = 65011;
         findings = BgpLabConfigTest.Run(policies, Topology, Nodes);
         Assert.Equal(new[] { "10.0.1.2", "10.0.2.2" }, findings.Where(f => f.Code == "RouterLacksNeighbor" && f.Router == "tor1").Select(f => f.NodeAddress));
+        // ... and rack0's nodes are not on tor1's subnets (10.0.3.0/24, 10.0.4.0/24): its loopback is reached only via router0.
+        Assert.Equal(new[] { "10.0.1.2", "10.0.2.2" }, findings.Where(f => f.Code == "NodeNotAttachedToRouter" && f.Router == "tor1").Select(f => f.NodeAddress));
     }
 }

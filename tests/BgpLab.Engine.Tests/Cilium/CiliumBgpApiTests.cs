@@ -7,7 +7,7 @@ using k8s;
 
 namespace BgpLab.Engine.Tests.Cilium;
 
-/// <summary>An API-server double serving Cilium's real BGP CRDs (tests/fixtures/crds/cilium).</summary>
+/// <summary>An API-server double serving Cilium's real BGP CRDs (src/BgpLab.Engine/Cilium/Crds).</summary>
 public sealed class CiliumTestCluster : IAsyncDisposable
 {
     private CiliumTestCluster(KubeApiDoubleServer server, string directory, KubeConnection connection)
@@ -24,7 +24,7 @@ public sealed class CiliumTestCluster : IAsyncDisposable
     {
         var server = await KubeApiDoubleServer.StartAsync(new KubeApiDoubleOptions
         {
-            CrdDirectories = withCiliumCrds ? [Path.Combine(KubeTestCluster.FixturesDirectory, "crds", "cilium")] : [],
+            CrdDirectories = withCiliumCrds ? [Path.Combine(KubeTestCluster.FixturesDirectory, "..", "..", "src", "BgpLab.Engine", "Cilium", "Crds")] : [],
         });
         var dir = System.IO.Directory.CreateTempSubdirectory("bgplab-cilium-").FullName;
         server.WriteKubeconfig(Path.Combine(dir, "config"), "double");
@@ -93,6 +93,20 @@ public sealed class CiliumBgpApiTests : IAsyncLifetime
                 "cilium.io", "v2alpha1", "ciliumbgppeeringpolicies", "rack0", fieldManager: "bgplab", fieldValidation: "Strict", force: true)));
         Assert.Equal("KubeObjectInvalid", e.ErrorId);
         Assert.Contains("spec.virtualRouters[0].neighbors[0].peerAddress", e.Message);
+    }
+
+    [Fact]
+    public async Task The_servers_strict_field_validation_names_an_unknown_field()
+    {
+        var json = CiliumBgpPeeringPolicyTests.Rack(0).ToJson();
+        json["spec"]!["virtualRouters"]![0]!["neighbors"]![0]!["peerAsn"] = 65010;
+        var e = await Assert.ThrowsAsync<BgpLabException>(() => KubeErrors.Call(Connection, "Applying CiliumBGPPeeringPolicy rack0", () =>
+            Connection.Client.CustomObjects.PatchClusterCustomObjectAsync(new k8s.Models.V1Patch(json.ToJsonString(), k8s.Models.V1Patch.PatchType.ApplyPatch),
+                "cilium.io", "v2alpha1", "ciliumbgppeeringpolicies", "rack0", fieldManager: "bgplab", fieldValidation: "Strict", force: true)));
+        Assert.Contains("unknown field", e.Message);
+        Assert.Contains("peerAsn", e.Message);
+        // The client-side check catches it first, with the same field.
+        Assert.Contains(CiliumBgpPeeringPolicy.Schema.Validate(json), f => f.FieldPath == "spec.virtualRouters[0].neighbors[0].peerAsn");
     }
 
     [Fact]

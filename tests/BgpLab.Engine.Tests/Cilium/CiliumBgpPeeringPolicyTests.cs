@@ -124,6 +124,11 @@ public class CiliumBgpPeeringPolicyTests
         Assert.Empty(policy.Validate());
         var back = CiliumBgpPolicyFile.Parse(CiliumBgpPolicyFile.Write(new[] { policy }), "x.yaml").Single();
         Assert.True(CiliumYaml.DeepEquals(policy.ToJson(), back.ToJson()));
+        n.AdvertisedPathAttributes[0].StandardCommunities = new() { "65010:65536" };
+        var community = Assert.Single(policy.Validate());
+        Assert.Equal("spec.virtualRouters[0].neighbors[0].advertisedPathAttributes[0].communities.standard[0]", community.FieldPath);
+        Assert.Contains("does not match pattern", community.Message);
+        n.AdvertisedPathAttributes[0].StandardCommunities = new() { "65010:100" };
         n.HoldTimeSeconds = 2;
         Assert.Equal("spec.virtualRouters[0].neighbors[0].holdTimeSeconds", Assert.Single(policy.Validate()).FieldPath);
     }

@@ -51,6 +51,9 @@ public sealed class ClabDeployScenarioTests : IAsyncLifetime
             Assert.Equal(new FileInfo($"/proc/{kindPid}/ns/net").LinkTarget, new FileInfo($"/proc/{serverPid}/ns/net").LinkTarget);
         }
 
+        // ip netns exec works on lab containers, as with containerlab.
+        Assert.All(lab.Nodes, n => Assert.NotNull(new FileInfo(NetNamespaceNames.PathOf(n.ContainerName)).LinkTarget));
+
         // Every link's interfaces exist in the right namespace, with the right name, MTU 9500 and up.
         Assert.Equal(6, lab.Links.Count);
         foreach (var link in topology.Links)
@@ -104,6 +107,7 @@ public sealed class ClabDeployScenarioTests : IAsyncLifetime
         Assert.Empty(await _fabric.Docker.ListContainersAsync(new Dictionary<string, string?> { ["containerlab"] = "bgp-cplane-demo" }, default));
         await Assert.ThrowsAsync<DockerNetworkNotFoundException>(() => client.Networks.InspectNetworkAsync("clab"));
         Assert.False(Directory.Exists(Path.Combine(_fabric.WorkDirectory, "clab-bgp-cplane-demo")));
+        Assert.All(lab.Nodes, n => Assert.Null(new FileInfo(NetNamespaceNames.PathOf(n.ContainerName)).LinkTarget));
         foreach (var kindNode in ScenarioFabricFixture.KindNodes)
         {
             var ipLink = await _fabric.Docker.ExecAsync(kindNode, ["ip", "-o", "link"], default);

@@ -251,12 +251,192 @@ public sealed class ClabDeployerTests : IAsyncLifetime
         await AssertNothingLeftAsync();
     }
 
+    [Fact]
+    public async Task ExtContainerNodesGetLinksAndExecAndKeepRunningAfterRemoval()
+    {
+        var ext = _lab + "-ext";
+        var client = await _docker.ConnectAsync(default);
+        await client.Containers.CreateContainerAsync(new global::Docker.DotNet.Models.CreateContainerParameters
+        {
+            Name = ext, Image = "bgplab/frr:latest", Cmd = ["bash"], Tty = true, OpenStdin = true,
+            HostConfig = new global::Docker.DotNet.Models.HostConfig { CapAdd = ["NET_ADMIN"], NetworkMode = "none" },
+        });
+        try
+        {
+            await client.Containers.StartContainerAsync(ext, new global::Docker.DotNet.Models.ContainerStartParameters());
+            var topology = Topology($"""
+                    a:
+                      kind: linux
+                    {ext}:
+                      kind: ext-container
+                      exec:
+                      - ip addr add 198.51.100.1/31 dev uplink
+                """, $"""
+                  - endpoints: ["a:net0", "{ext}:uplink"]
+                """);
+
+            var lab = await new ClabDeployer(_docker).DeployAsync(topology, Options(), NullObserver.Instance, default);
+
+            Assert.Equal(0, Assert.Single(lab.ExecResults).ExitCode);
+            Assert.Equal(["a"], lab.Nodes.Select(n => n.Name)); // like containerlab inspect: only the lab's own containers
+            var seen = await _docker.ExecAsync(ext, ["ip", "-br", "addr", "show", "uplink"], default);
+            Assert.Contains("198.51.100.1/31", seen.Stdout);
+
+            var destroyer = new ClabDestroyer(_docker);
+            var plan = await destroyer.PlanAsync(_lab, null, default);
+            Assert.Equal($"{ext}:uplink", plan.Items.First(i => i.Kind == "Interface").Name);
+            await destroyer.ExecuteAsync(plan, 2, NullObserver.Instance, default);
+            await AssertNothingLeftAsync();
+            var after = await client.Containers.InspectContainerAsync(ext);
+            Assert.True(after.State.Running);
+            Assert.DoesNotContain("uplink", (await _docker.ExecAsync(ext, ["ip", "-o", "link"], default)).Stdout);
+        }
+        finally
+        {
+            await client.Containers.RemoveContainerAsync(ext, new global::Docker.DotNet.Models.ContainerRemoveParameters { Force = true });
+        }
+    }
+
+    [Fact]
+    public async Task NetworkModeTargetIsResolvedWithTheLabPrefixAndWaitedForUntilItRuns()
+    {
+        // Named as the lab's prefix + x, created but not running yet: the deploy waits for it, then joins it.
+        var target = $"clab-{_lab}-late";
+        var client = await _docker.ConnectAsync(default);
+        await client.Containers.CreateContainerAsync(new global::Docker.DotNet.Models.CreateContainerParameters
+        {
+            Name = target, Image = "bgplab/frr:latest", Cmd = ["bash"], Tty = true, OpenStdin = true,
+            HostConfig = new global::Docker.DotNet.Models.HostConfig { NetworkMode = "none" },
+        });
+        try
+        {
+            var topology = Topology("""
+                    s:
+                      kind: linux
+                      network-mode: container:late
+                """);
+            var observer = new RecordingObserver();
+            var starter = Task.Delay(1500).ContinueWith(_ => client.Containers.StartContainerAsync(target, new global::Docker.DotNet.Models.ContainerStartParameters())).Unwrap();
+
+            var lab = await new ClabDeployer(_docker).DeployAsync(topology, Options(), observer, default);
+            await starter;
+
+            Assert.Equal("container:" + target, Assert.Single(lab.Nodes).NetworkMode);
+            Assert.Contains(observer.Verbose, m => m.Contains($"resolved to {target}"));
+            Assert.Contains(observer.Statuses, s => s.Contains($"waits for container {target} to run"));
+        }
+        finally
+        {
+            await client.Containers.RemoveContainerAsync(target, new global::Docker.DotNet.Models.ContainerRemoveParameters { Force = true });
+        }
+    }
+
+    [Fact]
+    public async Task MissingNetworkModeTargetFailsWithinTheTimeoutNamingBothCandidates()
+    {
+        var topology = Topology("""
+                a:
+                  kind: linux
+                s:
+                  kind: linux
+                  network-mode: container:nowhere
+            """);
+        var options = new ClabDeployOptions { Capabilities = ScenarioFabricFixture.Capabilities, Timeout = TimeSpan.FromSeconds(2) };
+
+        var e = await Assert.ThrowsAsync<BgpLabException>(() => new ClabDeployer(_docker).DeployAsync(topology, options, NullObserver.Instance, default));
+
+        Assert.Equal("NetworkModeContainerNotFound", e.ErrorId);
+        Assert.Contains($"'clab-{_lab}-nowhere' and 'nowhere'", e.Message);
+        Assert.Contains("'s'", e.Message);
+        await AssertNothingLeftAsync();
+    }
+
+    [Fact]
+    public async Task OverlappingMgmtSubnetIsAClearErrorAndLeavesNothing()
+    {
+        var client = await _docker.ConnectAsync(default);
+        var subnet = $"10.{Random.Shared.Next(100, 200)}.{Random.Shared.Next(0, 250)}.0/24";
+        var blocker = _lab + "-blocker";
+        await client.Networks.CreateNetworkAsync(new global::Docker.DotNet.Models.NetworksCreateParameters
+        {
+            Name = blocker, Driver = "bridge",
+            IPAM = new global::Docker.DotNet.Models.IPAM { Config = [new global::Docker.DotNet.Models.IPAMConfig { Subnet = subnet }] },
+        });
+        try
+        {
+            var path = Path.Combine(_dir, "clash.clab.yml");
+            File.WriteAllText(path, $"name: {_lab}\nmgmt: {{network: {_lab}, ipv4-subnet: {subnet}}}\ntopology:\n  nodes:\n    a: {{kind: linux, image: bgplab/frr:latest, cmd: bash}}\n");
+            var topology = ClabTopologyLoader.Load(path, new Dictionary<string, string?>());
+
+            var e = await Assert.ThrowsAsync<BgpLabException>(() => new ClabDeployer(_docker).DeployAsync(topology, Options(), NullObserver.Instance, default));
+
+            Assert.Equal("MgmtNetworkFailed", e.ErrorId);
+            Assert.Contains(subnet, e.Message);
+            Assert.Contains("ipv4-subnet", e.RecommendedAction);
+            await AssertNothingLeftAsync();
+        }
+        finally
+        {
+            await client.Networks.DeleteNetworkAsync(blocker);
+        }
+    }
+
+    [Fact]
+    public async Task LinuxNodeContainersAreCreatedAsContainerlabCreatesThem()
+    {
+        Directory.CreateDirectory(Path.Combine(_dir, "data"));
+        File.WriteAllText(Path.Combine(_dir, "data", "hello.txt"), "hi");
+        var topology = Topology("""
+                a:
+                  kind: linux
+                  cmd: sleep infinity
+                  env:
+                    FOO: bar baz
+                  binds:
+                  - ./data:/data:ro
+                  ports:
+                  - 127.0.0.1::8179/tcp
+                  sysctls:
+                    net.ipv4.ip_forward: 1
+                  labels:
+                    containerlab: overridden-by-the-default
+                    app: frr
+            """);
+        await new ClabDeployer(_docker).DeployAsync(topology, Options(), NullObserver.Instance, default);
+
+        var c = await (await _docker.ConnectAsync(default)).Containers.InspectContainerAsync($"clab-{_lab}-a");
+        Assert.Equal(("a", true, true, "SIGKILL"), (c.Config.Hostname, c.Config.Tty, c.Config.OpenStdin, c.Config.StopSignal));
+        Assert.Equal(["sleep", "infinity"], c.Config.Cmd);
+        Assert.Equal(_lab, c.Config.Labels["containerlab"]);
+        Assert.Equal("frr", c.Config.Labels["app"]);
+        Assert.Equal(("a", "linux", "", Path.Combine(_dir, "clab-" + _lab, "a"), Path.Combine(_dir, "lab.clab.yml")),
+            (c.Config.Labels["clab-node-name"], c.Config.Labels["clab-node-kind"], c.Config.Labels["clab-node-type"], c.Config.Labels["clab-node-lab-dir"], c.Config.Labels["clab-topo-file"]));
+        Assert.StartsWith("br-", c.Config.Labels["clab-mgmt-net-bridge"]);
+        Assert.Contains("FOO=bar baz", c.Config.Env);
+        Assert.Contains("CLAB_INTFS=0", c.Config.Env);
+        Assert.Contains("CLAB_LABEL_APP=frr", c.Config.Env);
+        Assert.Equal(global::Docker.DotNet.Models.RestartPolicyKind.Always, c.HostConfig.RestartPolicy.Name);
+        Assert.False(c.HostConfig.Privileged);
+        Assert.Contains("NET_ADMIN", c.HostConfig.CapAdd);
+        Assert.Equal("0", c.HostConfig.Sysctls["net.ipv6.conf.all.disable_ipv6"]);
+        Assert.Equal("1", c.HostConfig.Sysctls["net.ipv4.ip_forward"]);
+        Assert.Equal($"{_dir}/data:/data:ro", Assert.Single(c.HostConfig.Binds));
+        Assert.Equal("127.0.0.1", Assert.Single(c.HostConfig.PortBindings["8179/tcp"]).HostIP);
+        Assert.Equal("hi", (await _docker.ExecAsync($"clab-{_lab}-a", ["cat", "/data/hello.txt"], default)).Stdout);
+        Assert.Equal("0\n", (await _docker.ExecAsync($"clab-{_lab}-a", ["cat", "/proc/sys/net/ipv6/conf/all/disable_ipv6"], default)).Stdout);
+    }
+
     private sealed class RecordingObserver : IOperationObserver
     {
         public List<string> Warnings { get; } = new();
         public List<string> Verbose { get; } = new();
         public Action<ProgressUpdate>? OnProgress { get; init; }
-        public void Progress(ProgressUpdate update) => OnProgress?.Invoke(update);
+        public List<string> Statuses { get; } = new();
+        public void Progress(ProgressUpdate update)
+        {
+            lock (Statuses) Statuses.Add(update.Status);
+            OnProgress?.Invoke(update);
+        }
         void IOperationObserver.Verbose(string message) { lock (Verbose) Verbose.Add(message); }
         public void Warning(string message) { lock (Warnings) Warnings.Add(message); }
     }

@@ -236,6 +236,8 @@ public class ClabTopologyLoaderTests
     [InlineData("name: x\ntopology:\n  links:\n    - type: veth\n      endpoints: [{node: a, iface: e1}]\n", 5, 29, "unknown key \"iface\" in a link endpoint")]
     [InlineData("name: x\ntopology:\n  links:\n    - type: wire\n", 4, 13, "unknown link type \"wire\"")]
     [InlineData("topology: {nodes: {}}\n", 1, 1, "no \"name\"")]
+    [InlineData("name: x\ntopology:\n  nodes: {a: {}}\n  links:\n    - endpoints: [\"a:e1\", \"b:e1\"]\n", 5, 27, "names node \"b\", which is not in topology.nodes")]
+    [InlineData("name: x\ntopology:\n  nodes: {a: {}, b: {}}\n  links:\n    - endpoints: [\"a:e1\", \"b:e1\"]\n    - endpoints: [\"b:e2\", \"a:e1\"]\n", 6, 27, "endpoint \"a:e1\" is used by more than one link")]
     [InlineData("name: x\ntopology:\n  nodes:\n    r1:\n      image: ${IMG\n", 5, 14, "closing brace expected")]
     [InlineData("name: x\ntopology:\n  nodes:\n    r1: {startup-delay: soon}\n", 4, 25, "must be an integer")]
     public void BadInputNamesFileLineAndColumn(string yaml, int line, int column, string problem)
@@ -266,6 +268,49 @@ public class ClabTopologyLoaderTests
         Assert.Equal(expected, t.ContainerNameOf("n1"));
         Assert.Equal("ext", t.FindNode("ext")!.ContainerName);
         Assert.EndsWith("clab-lab1", t.LabDirectory);
+    }
+
+    [Fact]
+    public void GitVariablesInTheNameComeFromTheTopologyDirectorysRepository()
+    {
+        var dir = Directory.CreateTempSubdirectory("bgplab-git-").FullName;
+        try
+        {
+            var file = Path.Combine(dir, "lab.clab.yml");
+            var yaml = "name: lab-__gitBranch__-__gitHash__\ntopology:\n  nodes: {n: {kind: linux}}\n";
+            Assert.Equal("lab-none-none", ClabTopologyLoader.Parse(yaml, file, ClabTestData.NoEnvironment).Name);
+
+            var git = Directory.CreateDirectory(Path.Combine(dir, ".git")).FullName;
+            File.WriteAllText(Path.Combine(git, "HEAD"), "ref: refs/heads/feature/test\n");
+            Assert.Equal("lab-feature-test-none", ClabTopologyLoader.Parse(yaml, file, ClabTestData.NoEnvironment).Name); // no commit yet
+            File.WriteAllText(Path.Combine(git, "packed-refs"), "# pack-refs with: peeled\nabc1234def5678abc1234def5678abc1234def56 refs/heads/feature/test\n");
+            Assert.Equal("lab-feature-test-abc1234", ClabTopologyLoader.Parse(yaml, file, ClabTestData.NoEnvironment).Name);
+            File.WriteAllText(Path.Combine(git, "HEAD"), "0123456789abcdef0123456789abcdef01234567\n");
+            Assert.Equal("lab-HEAD-0123456", ClabTopologyLoader.Parse(yaml, file, ClabTestData.NoEnvironment).Name);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void GitVariablesReadThisRepositoryLikeGitDoes()
+    {
+        // The repository root holds .git (a directory, or a file in a linked worktree): compare with git itself.
+        var root = ClabTestData.RepoRoot;
+        var (branch, hash) = ClabGitInfo.Read(root);
+        string Git(params string[] args)
+        {
+            var psi = new System.Diagnostics.ProcessStartInfo("git") { RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (var a in new[] { "-C", root }.Concat(args)) psi.ArgumentList.Add(a);
+            using var p = System.Diagnostics.Process.Start(psi)!;
+            var output = p.StandardOutput.ReadToEnd().Trim();
+            p.WaitForExit();
+            return p.ExitCode == 0 ? output : "none"; // not a repository (e.g. an exported tree)
+        }
+        Assert.Equal(Git("rev-parse", "--abbrev-ref", "HEAD"), branch);
+        Assert.Equal(Git("rev-parse", "--short=7", "HEAD"), hash);
     }
 
     [Fact]

@@ -107,7 +107,7 @@ public class ClabTopologyValidatorTests
               links:
                 - endpoints: ["a:eth1", "c:eth1"]
                 - endpoints: ["b:eth1", "c:eth2"]
-            """), "DuplicateEndpoint");
+            """), "NamespaceInterfaceClash");
         Assert.Equal(9, f.Line);
     }
 
