@@ -142,7 +142,7 @@ public sealed class NewKindClusterConfigCommand : BgpLabCmdlet
             KubeadmConfigPatches = KubeadmConfigPatch?.ToList() ?? new List<string>(),
             ContainerdConfigPatches = ContainerdConfigPatch?.ToList() ?? new List<string>(),
         };
-        var controlPlanes = ControlPlanes ?? (_nodes.Count == 0 ? 1 : 0);
+        var controlPlanes = ControlPlanes ?? (_nodes.Any(n => n.Role == KindNodeConfig.ControlPlane) ? 0 : 1);
         for (var i = 0; i < controlPlanes; i++) config.Nodes.Add(new KindNodeConfig { Role = KindNodeConfig.ControlPlane });
         config.Nodes.AddRange(_nodes);
         for (var i = 0; i < Workers; i++) config.Nodes.Add(new KindNodeConfig { Role = KindNodeConfig.Worker });
