@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Text;
 using System.Text.Json.Nodes;
 using BgpLab.Engine.Common;
 
@@ -160,20 +158,7 @@ public static class CiliumHelm
 
     internal static async Task<(int Exit, string Stdout, string Stderr)> ExecuteAsync(CommandLine command, CancellationToken ct)
     {
-        var start = new ProcessStartInfo(command.FileName) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in command.Arguments) start.ArgumentList.Add(a);
-        using var process = Process.Start(start) ?? throw NotInstalled($"{command.FileName} could not be started.");
-        var stdout = process.StandardOutput.ReadToEndAsync(ct);
-        var stderr = process.StandardError.ReadToEndAsync(ct);
-        try
-        {
-            await process.WaitForExitAsync(ct).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            try { process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
-            throw;
-        }
-        return (process.ExitCode, await stdout.ConfigureAwait(false), await stderr.ConfigureAwait(false));
+        var run = await ProcessRunner.RunAsync(command.FileName, command.Arguments, null, null, ct).ConfigureAwait(false);
+        return (run.ExitCode, run.Stdout, run.Stderr);
     }
 }

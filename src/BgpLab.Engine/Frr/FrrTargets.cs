@@ -1,3 +1,4 @@
+using BgpLab.Engine.Clab;
 using BgpLab.Engine.Common;
 using BgpLab.Engine.Docker;
 
@@ -10,38 +11,33 @@ public sealed record FrrRouterTarget(string Router, string Container, string? La
 }
 
 /// <summary>
-/// Finds FRR routers by containerlab labels (<c>containerlab=&lt;lab&gt;</c>, <c>clab-node-name=&lt;node&gt;</c>)
-/// or by container name/id. Kept small and in one place so it can give way to the Clab domain's node lookup.
+/// Finds FRR routers in a lab through the Clab domain's <see cref="ClabInspector"/> (the one place that knows
+/// containerlab's labels), or any container by name/id.
 /// </summary>
 public static class FrrTargetResolver
 {
-    public const string LabLabel = "containerlab";
-    public const string NodeLabel = "clab-node-name";
-
     /// <summary>The lab's nodes named in <paramref name="nodes"/>, or, when none are named, its nodes that run an FRR image.</summary>
     public static async Task<IReadOnlyList<FrrRouterTarget>> ResolveLabAsync(DockerEngine docker, string lab, IReadOnlyCollection<string>? nodes, CancellationToken ct)
     {
-        var containers = await docker.ListContainersAsync(new Dictionary<string, string?> { [LabLabel] = lab }, ct).ConfigureAwait(false);
-        if (containers.Count == 0)
-            throw new BgpLabException($"No containers of lab '{lab}' exist (label {LabLabel}={lab}).", "FrrLabNotFound", FailureKind.ObjectNotFound, lab)
+        var found = await new ClabInspector(docker).GetLabAsync(lab, ct).ConfigureAwait(false)
+            ?? throw new BgpLabException($"No containers of lab '{lab}' exist (label {ClabLabels.Lab}={lab}).", "FrrLabNotFound", FailureKind.ObjectNotFound, lab)
             {
                 RecommendedAction = "Deploy the lab first, or check the lab name (the topology's 'name:').",
             };
-        var byNode = new Dictionary<string, FrrRouterTarget>(StringComparer.Ordinal);
+        // Only containers containerlab named as nodes count; the inspector falls back to container names for the rest.
+        var labNodes = found.Nodes.Where(n => n.Labels.ContainsKey(ClabLabels.NodeName)).ToList();
         var all = nodes is null or { Count: 0 };
-        foreach (var c in containers)
-        {
-            if (NodeOf(c) is not { } node) continue;
-            if (all && !(c.Image ?? "").Contains("frr", StringComparison.OrdinalIgnoreCase)) continue;
-            byNode[node] = new FrrRouterTarget(node, c.Names?.FirstOrDefault()?.TrimStart('/') ?? c.ID, lab);
-        }
+        var byNode = labNodes
+            .Where(n => !all || (n.Image ?? "").Contains("frr", StringComparison.OrdinalIgnoreCase))
+            .DistinctBy(n => n.Name, StringComparer.Ordinal)
+            .ToDictionary(n => n.Name, n => new FrrRouterTarget(n.Name, n.ContainerName, lab), StringComparer.Ordinal);
         if (all) return byNode.Values.OrderBy(t => t.Router, StringComparer.Ordinal).ToList();
         var result = new List<FrrRouterTarget>();
         foreach (var node in nodes!)
         {
             if (!byNode.TryGetValue(node, out var target))
                 throw new BgpLabException(
-                    $"Lab '{lab}' has no node '{node}' (nodes: {string.Join(", ", containers.Select(NodeOf).Where(x => x is not null).Order())}).",
+                    $"Lab '{lab}' has no node '{node}' (nodes: {string.Join(", ", labNodes.Select(n => n.Name).Order())}).",
                     "FrrNodeNotFound", FailureKind.ObjectNotFound, node);
             result.Add(target);
         }
@@ -59,12 +55,9 @@ public static class FrrTargetResolver
         var router = name;
         if (labels is not null)
         {
-            labels.TryGetValue(LabLabel, out lab);
-            if (labels.TryGetValue(NodeLabel, out var node) && !string.IsNullOrEmpty(node)) router = node;
+            labels.TryGetValue(ClabLabels.Lab, out lab);
+            if (labels.TryGetValue(ClabLabels.NodeName, out var node) && !string.IsNullOrEmpty(node)) router = node;
         }
         return new FrrRouterTarget(router, name, lab);
     }
-
-    private static string? NodeOf(global::Docker.DotNet.Models.ContainerListResponse c) =>
-        c.Labels is not null && c.Labels.TryGetValue(NodeLabel, out var n) ? n : null;
 }

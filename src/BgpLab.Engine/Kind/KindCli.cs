@@ -1,6 +1,4 @@
 using System.ComponentModel;
-using System.Diagnostics;
-using System.Text;
 using System.Text.RegularExpressions;
 using BgpLab.Engine.Common;
 using BgpLab.Engine.Docker;
@@ -112,55 +110,16 @@ public sealed partial class KindCli
     /// <summary>Runs kind with argv, feeding stdin, streaming stderr lines to <paramref name="onStderrLine"/>; Ctrl+C kills it.</summary>
     public async Task<KindRunResult> RunAsync(IReadOnlyList<string> argv, string? stdin, Action<string>? onStderrLine, CancellationToken ct)
     {
-        var start = new ProcessStartInfo(Path)
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            StandardOutputEncoding = Encoding.UTF8,
-            StandardErrorEncoding = Encoding.UTF8,
-        };
-        foreach (var a in argv) start.ArgumentList.Add(a);
-        using var process = new Process { StartInfo = start };
-        var stdout = new StringBuilder();
-        var stderr = new StringBuilder();
-        var stdoutDone = new TaskCompletionSource();
-        var stderrDone = new TaskCompletionSource();
-        process.OutputDataReceived += (_, e) => { if (e.Data is null) stdoutDone.TrySetResult(); else lock (stdout) stdout.AppendLine(e.Data); };
-        process.ErrorDataReceived += (_, e) =>
-        {
-            if (e.Data is null) { stderrDone.TrySetResult(); return; }
-            lock (stderr) stderr.AppendLine(e.Data);
-            onStderrLine?.Invoke(e.Data);
-        };
+        ProcessRunResult run;
         try
         {
-            process.Start();
+            run = await ProcessRunner.RunAsync(Path, argv, stdin, onStderrLine, ct).ConfigureAwait(false);
         }
         catch (Win32Exception e)
         {
             throw new BgpLabException($"kind at '{Path}' could not be started: {e.Message}", "KindNotRunnable", FailureKind.NotInstalled, Path, e);
         }
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        try
-        {
-            if (stdin is not null) await process.StandardInput.WriteAsync(stdin.AsMemory(), ct).ConfigureAwait(false);
-            process.StandardInput.Close();
-        }
-        catch (IOException) { } // kind exited before reading its input: its stderr says why
-        try
-        {
-            await process.WaitForExitAsync(ct).ConfigureAwait(false);
-            await Task.WhenAll(stdoutDone.Task, stderrDone.Task).WaitAsync(TimeSpan.FromSeconds(10), ct).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            try { process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
-            throw;
-        }
-        return new KindRunResult(argv.ToList(), process.ExitCode, stdout.ToString(), stderr.ToString());
+        return new KindRunResult(argv.ToList(), run.ExitCode, run.Stdout, run.Stderr);
     }
 
     /// <summary>kind's "ERROR: …" lines (and what follows them) as the message; the whole stderr when there is no such line.</summary>
