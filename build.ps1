@@ -416,6 +416,12 @@ function Invoke-Bench {
 }
 
 function Invoke-Lab {
+    # Where kind or helm is missing (no Kubernetes on this machine), the lab uses their stand-ins from tests/fixtures.
+    foreach ($tool in @{ Name = 'kind'; Project = 'KindStandIn' }, @{ Name = 'helm'; Project = 'HelmStandIn' }) {
+        if (Test-Command $tool.Name) { continue }
+        Write-Host "lab: $($tool.Name) is not on PATH: building its stand-in tests/fixtures/$($tool.Project)"
+        Invoke-Native dotnet build (Join-Path $Root "tests/fixtures/$($tool.Project)/$($tool.Project).csproj") '-c' 'Release' '--nologo' '-v' 'q' '-clp:NoSummary'
+    }
     Invoke-Pwsh -NoProfile -File (Join-Path $Root 'examples/Invoke-ScenarioLab.ps1') -ModulePath "$ModuleOut/BgpLab.psd1"
     if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
 }
