@@ -242,6 +242,67 @@ try {
     Add-Check 'Cilium BGP: router0 holds 12 routes (fabric + 4 Pod CIDRs)' ($expectedRoutes -join ',') (($routes.Prefix | ForEach-Object ToString) -join ',') (Compare-Set $expectedRoutes ($routes.Prefix | ForEach-Object ToString))
     Show (Get-KubeNode @Kube)
     if ($helm.StandIn) { Write-Host 'Nodes stay NotReady: no Cilium agent (CNI) runs on the stand-in nodes.' }
+
+    # ---------------------------------------------------------------- 5. data path
+    Step '5. Data path: the nettool Pods as network namespaces routed through their nodes'
+    # What Cilium's native routing does on a node: cilium_host (a veth pair with cilium_net) holds the node's
+    # router IP from its Pod CIDR, each Pod is a network namespace behind an lxc veth with a /32 route. The
+    # commands run through the clab server that shares the Kind node's network namespace.
+    $nettool = Get-Content (Join-Path $ScenarioPath 'nettool.yaml') -Raw
+    $pods = foreach ($doc in $nettool -split '(?m)^---\s*$') {
+        $name = [regex]::Match($doc, '(?m)^  name:\s*(\S+)').Groups[1].Value
+        $rack = [regex]::Match($doc, '(?m)^\s+rack:\s*(\S+)').Groups[1].Value
+        if ($name) { [pscustomobject]@{ Name = $name; Rack = $rack } }
+    }
+    $placed = [Collections.Generic.List[object]]::new()
+    $index = 0
+    foreach ($pod in $pods) {
+        # As in the scenario README's example: the Pod lands on the last worker of its rack (server1 / server3).
+        $node = @($nodes | Where-Object { $_.Labels['rack'] -eq $pod.Rack -and $_.Roles -notcontains 'control-plane' } | Sort-Object Name)[-1]
+        $suffix = $node.Name -replace "^$ClusterName-"
+        $server = ($topology.Nodes | Where-Object NetworkMode -eq "container:$suffix").Name
+        $prefix = $node.PodCidrs[0] -replace '\.\d+/\d+$'
+        $index++
+        $entry = [pscustomobject]@{
+            Pod = $pod.Name; Node = $node.Name; Server = $server; NodeIP = $node.InternalIP
+            RouterIP = "$prefix.1"; PodIP = "$prefix.$(10 + $index)"; Veth = "lxc$index"
+        }
+        $argvs = @(
+            @('ip', 'link', 'add', 'cilium_host', 'type', 'veth', 'peer', 'name', 'cilium_net'),
+            @('ip', 'addr', 'add', "$($entry.RouterIP)/32", 'dev', 'cilium_host'),
+            @('ip', 'link', 'set', 'cilium_host', 'up'),
+            @('ip', 'link', 'set', 'cilium_net', 'up'),
+            @('ip', 'netns', 'add', $entry.Pod),
+            @('ip', 'link', 'add', $entry.Veth, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', $entry.Pod),
+            @('ip', 'link', 'set', $entry.Veth, 'up'),
+            @('ip', 'route', 'add', "$($entry.PodIP)/32", 'dev', $entry.Veth, 'src', $entry.RouterIP),
+            @('ip', 'netns', 'exec', $entry.Pod, 'ip', 'link', 'set', 'lo', 'up'),
+            @('ip', 'netns', 'exec', $entry.Pod, 'ip', 'addr', 'add', "$($entry.PodIP)/32", 'dev', 'eth0'),
+            @('ip', 'netns', 'exec', $entry.Pod, 'ip', 'link', 'set', 'eth0', 'up'),
+            @('ip', 'netns', 'exec', $entry.Pod, 'ip', 'route', 'add', $entry.RouterIP, 'dev', 'eth0'),
+            @('ip', 'netns', 'exec', $entry.Pod, 'ip', 'route', 'add', 'default', 'via', $entry.RouterIP, 'dev', 'eth0'))
+        foreach ($argv in $argvs) {
+            $r = Invoke-ClabNodeCommand -Lab $LabName -Node $server -Command $argv
+            if (-not $r.Succeeded) { throw "$server`: $($argv -join ' ') failed: $($r.Stderr.Trim())" }
+        }
+        $placed.Add($entry)
+    }
+    Show $placed
+    $src, $dst = $placed[0], $placed[1]
+    $ping = Invoke-ClabNodeCommand -Lab $LabName -Node $src.Server -Command ip, netns, exec, $src.Pod, ping, -c, 3, -W, 2, $dst.PodIP
+    Write-Host $ping.Stdout
+    $received = [regex]::Match($ping.Stdout, '(\d+) received').Groups[1].Value
+    Add-Check "Data path: $($src.Pod) pings $($dst.Pod) ($($dst.PodIP))" '3 received' "$received received (exit $($ping.ExitCode))" ($ping.Succeeded -and $received -eq '3')
+    $trace = Invoke-ClabNodeCommand -Lab $LabName -Node $src.Server -Command ip, netns, exec, $src.Pod, traceroute, -n, -q, 1, -w, 2, -m, 10, $dst.PodIP
+    Write-Host $trace.Stdout
+    $hops = @([regex]::Matches($trace.Stdout, '(?m)^\s*\d+\s+(\S+)') | ForEach-Object { $_.Groups[1].Value })
+    # The scenario README's hops: source node's cilium_host, the source ToR's address on the source server's subnet
+    # (the server's default gateway), router0's loopback, the destination ToR's loopback (the destination policy's
+    # peer), the destination server's net0 (its node IP), the Pod.
+    $dstPolicy = @($applied | Where-Object { $_.NodeSelector.Matches(($nodes | Where-Object Name -eq $dst.Node).Labels) })[0]
+    $expectedHops = @($src.RouterIP, ($src.NodeIP -replace '\.\d+$', '.1'), '10.0.0.0',
+        ($dstPolicy.VirtualRouters[0].Neighbors[0].PeerAddress -replace '/\d+$'), $dst.NodeIP, $dst.PodIP)
+    Add-Check "Data path: traceroute -n $($src.Pod) -> $($dst.Pod) hops" ($expectedHops -join ' ') ($hops -join ' ') (($hops -join ' ') -eq ($expectedHops -join ' '))
 }
 catch {
     $failed = $true
@@ -259,7 +320,7 @@ finally {
         Test-NothingLeft
     }
     Step 'Summary'
-    $Checks | Format-Table -Wrap | Out-String -Width 250 | Out-Host
+    foreach ($c in $Checks) { Write-Host ("{0}  {1}: expected {2}; actual {3}" -f $c.Result, $c.Check, $c.Expected, $c.Actual) }
     $failedChecks = @($Checks | Where-Object Result -eq 'FAIL').Count
     Write-Host "$($Checks.Count - $failedChecks) checks passed, $failedChecks failed$(if ($failed) { '; the lab stopped early (see ERROR above)' })"
 }
