@@ -21,7 +21,9 @@ param(
     [string] $Configuration = 'Release',
     # xunit filter (dotnet test --filter) and Pester paths, to run a subset while developing.
     [string] $TestFilter,
-    [string[]] $PesterPath
+    [string[]] $PesterPath,
+    # Lab: leave the reference lab running at the end instead of tearing it down.
+    [switch] $KeepLab
 )
 
 $ErrorActionPreference = 'Stop'
@@ -422,7 +424,8 @@ function Invoke-Lab {
         Write-Host "lab: $($tool.Name) is not on PATH: building its stand-in tests/fixtures/$($tool.Project)"
         Invoke-Native dotnet build (Join-Path $Root "tests/fixtures/$($tool.Project)/$($tool.Project).csproj") '-c' 'Release' '--nologo' '-v' 'q' '-clp:NoSummary'
     }
-    Invoke-Pwsh -NoProfile -File (Join-Path $Root 'examples/Invoke-ScenarioLab.ps1') -ModulePath "$ModuleOut/BgpLab.psd1"
+    $labArgs = @('-ModulePath', "$ModuleOut/BgpLab.psd1") + @(if ($KeepLab) { '-KeepLab' })
+    Invoke-Pwsh -NoProfile -File (Join-Path $Root 'examples/Invoke-ScenarioLab.ps1') @labArgs
     if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
 }
 
