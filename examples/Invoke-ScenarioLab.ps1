@@ -127,6 +127,7 @@ function Test-NothingLeft {
 }
 
 $failed = $false
+$started = $false
 try {
     # ---------------------------------------------------------------- 1. validation
     Step "1. Validation: $topologyFile"
@@ -149,6 +150,8 @@ try {
         Write-Host 'A lab from an earlier run is still there: removing it first.'
         Remove-Lab
     }
+    # From here on the lab exists in part: the cleanup below owns it.
+    $started = $true
     New-Item -ItemType Directory -Force $Work | Out-Null
     Copy-Item $topologyFile $Work -Force
 
@@ -315,7 +318,7 @@ finally {
         Write-Host "`nThe lab is left running (-KeepLab). KUBECONFIG=$Kubeconfig; remove it with:"
         Write-Host "    Remove-ClabTopology -Name $LabName; Remove-KindCluster -Name $ClusterName -Kubeconfig $Kubeconfig (gobgpd stand-ins: docker rm -f `$(docker ps -aq --filter label=bgplab.standin))"
     }
-    else {
+    elseif ($started) {
         Remove-Lab
         Test-NothingLeft
     }
