@@ -128,6 +128,7 @@ function Test-NothingLeft {
 
 $failed = $false
 $started = $false
+$completed = $false
 try {
     # ---------------------------------------------------------------- 1. validation
     Step "1. Validation: $topologyFile"
@@ -306,6 +307,7 @@ try {
     $expectedHops = @($src.RouterIP, ($src.NodeIP -replace '\.\d+$', '.1'), '10.0.0.0',
         ($dstPolicy.VirtualRouters[0].Neighbors[0].PeerAddress -replace '/\d+$'), $dst.NodeIP, $dst.PodIP)
     Add-Check "Data path: traceroute -n $($src.Pod) -> $($dst.Pod) hops" ($expectedHops -join ' ') ($hops -join ' ') (($hops -join ' ') -eq ($expectedHops -join ' '))
+    $completed = $true
 }
 catch {
     $failed = $true
@@ -326,6 +328,8 @@ finally {
     foreach ($c in $Checks) { Write-Host ("{0}  {1}: expected {2}; actual {3}" -f $c.Result, $c.Check, $c.Expected, $c.Actual) }
     $failedChecks = @($Checks | Where-Object Result -eq 'FAIL').Count
     Write-Host "$($Checks.Count - $failedChecks) checks passed, $failedChecks failed$(if ($failed) { '; the lab stopped early (see ERROR above)' })"
+    # Neither finished nor failed: stopped by Ctrl+C. The exit code says so (as a shell reports SIGINT).
+    if (-not $completed -and -not $failed) { Write-Host 'INTERRUPTED: the lab run was stopped before its last step.'; [Environment]::Exit(130) }
 }
 if ($failed -or @($Checks | Where-Object Result -eq 'FAIL').Count) { exit 1 }
 exit 0
