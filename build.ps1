@@ -21,7 +21,9 @@ param(
     [string] $Configuration = 'Release',
     # xunit filter (dotnet test --filter) and Pester paths, to run a subset while developing.
     [string] $TestFilter,
-    [string[]] $PesterPath
+    [string[]] $PesterPath,
+    # Lab: leave the reference lab running at the end instead of tearing it down.
+    [switch] $KeepLab
 )
 
 $ErrorActionPreference = 'Stop'
@@ -418,7 +420,14 @@ function Invoke-Bench {
 }
 
 function Invoke-Lab {
-    Invoke-Pwsh -NoProfile -File (Join-Path $Root 'examples/Invoke-ScenarioLab.ps1') -ModulePath "$ModuleOut/BgpLab.psd1"
+    # Where kind or helm is missing (no Kubernetes on this machine), the lab uses their stand-ins from tests/fixtures.
+    foreach ($tool in @{ Name = 'kind'; Project = 'KindStandIn' }, @{ Name = 'helm'; Project = 'HelmStandIn' }) {
+        if (Test-Command $tool.Name) { continue }
+        Write-Host "lab: $($tool.Name) is not on PATH: building its stand-in tests/fixtures/$($tool.Project)"
+        Invoke-Native dotnet build (Join-Path $Root "tests/fixtures/$($tool.Project)/$($tool.Project).csproj") '-c' 'Release' '--nologo' '-v' 'q' '-clp:NoSummary'
+    }
+    $labArgs = @('-ModulePath', "$ModuleOut/BgpLab.psd1") + @(if ($KeepLab) { '-KeepLab' })
+    Invoke-Pwsh -NoProfile -File (Join-Path $Root 'examples/Invoke-ScenarioLab.ps1') @labArgs
     if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
 }
 
