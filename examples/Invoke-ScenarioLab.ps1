@@ -205,9 +205,9 @@ try {
     Add-Check 'Cilium: release 1.12.1 installed, operator and agents ready' '1.12.1 Ready' "$($installation.Version) $(if ($installation.Ready) { 'Ready' } else { 'NotReady' })" ($installation.Version -eq '1.12.1' -and $installation.Ready)
     if ($kind.StandIn) {
         # cilium-operator registers Cilium's CRDs when it starts; with no operator here, the lab registers the same
-        # CRDs (tests/fixtures/crds/cilium, from Cilium's source) in the API double.
+        # CRDs (src/BgpLab.Engine/Cilium/Crds, from Cilium's source) in the API double.
         $server = [regex]::Match((Get-Content $Kubeconfig -Raw), 'server:\s*(\S+)').Groups[1].Value
-        foreach ($crd in Get-ChildItem (Join-Path $RepoRoot 'tests/fixtures/crds/cilium') -Filter '*.yaml') {
+        foreach ($crd in Get-ChildItem (Join-Path $RepoRoot 'src/BgpLab.Engine/Cilium/Crds') -Filter '*.yaml') {
             Invoke-RestMethod -Method Post -Uri "$server/apis/apiextensions.k8s.io/v1/customresourcedefinitions" -ContentType 'application/yaml' `
                 -Body (Get-Content $crd.FullName -Raw) -Headers @{ Authorization = 'Bearer kind-standin' } | Out-Null
         }
