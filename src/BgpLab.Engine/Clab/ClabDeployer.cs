@@ -547,6 +547,11 @@ public sealed class ClabDeployer
         {
             var name = _topology.ContainerNameOf(node.Name);
             var parameters = BuildContainer(node, name, sharedNetworkMode);
+            // Say what the file asks for that this deployer does not do, rather than dropping it silently.
+            var unapplied = node.Effective.Extra.Keys.Where(k => !AppliedExtraKeys.Contains(k))
+                .Concat(node.Effective.Volumes is { Count: > 0 } ? ["volumes"] : []).ToList();
+            if (unapplied.Count > 0)
+                _observer.Warning($"Node '{node.Name}': {string.Join(", ", unapplied)} {(unapplied.Count == 1 ? "is" : "are")} not applied by BgpLab's deployer (containerlab applies {(unapplied.Count == 1 ? "it" : "them")}).");
             try
             {
                 await _client.Containers.CreateContainerAsync(parameters, Token).ConfigureAwait(false);
@@ -602,7 +607,10 @@ public sealed class ClabDeployer
             var labels = new Dictionary<string, string>(s.Labels ?? new(), StringComparer.Ordinal);
             foreach (var (k, v) in ClabLabels.For(_topology, node, name, _owner_, _mgmtBridge)) labels[k] = v;
 
-            var env = new Dictionary<string, string>(s.Env ?? new(), StringComparer.Ordinal)
+            // env-files first, then env: the node's own env map wins per key, as in containerlab.
+            var env = ReadEnvFiles(node);
+            foreach (var (k, v) in s.Env ?? new()) env[k] = v;
+            env = new Dictionary<string, string>(env, StringComparer.Ordinal)
             {
                 ["CLAB_INTFS"] = _plan.Links.Sum(l => (l.A.Node == node.Name ? 1 : 0) + (l.Z.Node == node.Name ? 1 : 0)).ToString(System.Globalization.CultureInfo.InvariantCulture),
             };
@@ -655,6 +663,20 @@ public sealed class ClabDeployer
             }
             if (!string.IsNullOrEmpty(s.CpuSet)) host.CpusetCpus = s.CpuSet;
             if (s.Cpu is { } cpu) host.NanoCPUs = (long)(cpu * 1e9);
+            if (!string.IsNullOrEmpty(s.Memory)) host.Memory = DockerSizes.Parse(s.Memory, $"{node.Position?.ToString() ?? node.Name}: memory of node '{node.Name}'");
+            if (!string.IsNullOrEmpty(s.ShmSize)) host.ShmSize = DockerSizes.Parse(s.ShmSize, $"{node.Position?.ToString() ?? node.Name}: shm-size of node '{node.Name}'");
+            if (s.Devices is { Count: > 0 } devices) host.Devices = devices.Select(ParseDevice).ToList();
+            // Like containerlab: no DNS servers of our own in a shared network namespace (the owner's resolver applies).
+            if (s.Extra.TryGetValue("tmpfs", out var tmpfs) && tmpfs is Dictionary<string, object?> mounts)
+                host.Tmpfs = mounts.ToDictionary(kv => kv.Key, kv => Convert.ToString(kv.Value, System.Globalization.CultureInfo.InvariantCulture) ?? "");
+            if (s.Extra.TryGetValue("security-opts", out var securityOpts) && securityOpts is List<object?> opts)
+                host.SecurityOpt = opts.Select(o => Convert.ToString(o, System.Globalization.CultureInfo.InvariantCulture) ?? "").ToList();
+            if (sharedNetworkMode is null && !networkMode.StartsWith("container:", StringComparison.Ordinal))
+            {
+                if (s.Dns is { Count: > 0 } dns) host.DNS = dns.ToList();
+                if (s.DnsSearch is { Count: > 0 } search) host.DNSSearch = search.ToList();
+                if (s.DnsOptions is { Count: > 0 } options) host.DNSOptions = options.ToList();
+            }
 
             var parameters = new CreateContainerParameters
             {
@@ -690,6 +712,48 @@ public sealed class ClabDeployer
                 };
             }
             return parameters;
+        }
+
+        /// <summary>Node keys kept in <see cref="ClabNodeSettings.Extra"/> that <see cref="BuildContainer"/> applies (or that have no runtime effect).</summary>
+        private static readonly HashSet<string> AppliedExtraKeys = new(StringComparer.Ordinal) { "tmpfs", "security-opts", "position" };
+
+        /// <summary>A docker --device value: host[:container[:permissions]].</summary>
+        private static DeviceMapping ParseDevice(string device)
+        {
+            var parts = device.Split(':');
+            return new DeviceMapping
+            {
+                PathOnHost = parts[0],
+                PathInContainer = parts.Length > 1 && parts[1].Length > 0 ? parts[1] : parts[0],
+                CgroupPermissions = parts.Length > 2 && parts[2].Length > 0 ? parts[2] : "rwm",
+            };
+        }
+
+        /// <summary>KEY=VALUE lines of the node's env-files (relative to the topology's folder); # starts a comment.</summary>
+        private Dictionary<string, string> ReadEnvFiles(ClabNode node)
+        {
+            var env = new Dictionary<string, string>(StringComparer.Ordinal);
+            if (node.Effective.EnvFiles is not { Count: > 0 } files) return env;
+            var baseDir = _topology.Path is null ? Directory.GetCurrentDirectory() : Path.GetDirectoryName(_topology.Path)!;
+            foreach (var file in files)
+            {
+                var path = Path.GetFullPath(file.StartsWith('~') ? Environment.GetFolderPath(Environment.SpecialFolder.UserProfile) + file[1..] : file, baseDir);
+                if (!File.Exists(path))
+                    throw new BgpLabException($"{node.Position?.ToString() ?? node.Name}: env-file '{file}' of node '{node.Name}' does not exist ({path}).",
+                        "EnvFileNotFound", FailureKind.ObjectNotFound, node.Name);
+                foreach (var raw in File.ReadLines(path))
+                {
+                    var line = raw.Trim();
+                    if (line.Length == 0 || line.StartsWith('#')) continue;
+                    if (line.StartsWith("export ", StringComparison.Ordinal)) line = line["export ".Length..].TrimStart();
+                    var eq = line.IndexOf('=');
+                    if (eq <= 0) continue;
+                    var value = line[(eq + 1)..].Trim();
+                    if (value.Length >= 2 && (value[0] == '"' || value[0] == '\'') && value[^1] == value[0]) value = value[1..^1];
+                    env[line[..eq].Trim()] = value;
+                }
+            }
+            return env;
         }
 
         private static string EnvKey(string label) => Regex.Replace(label.ToUpperInvariant(), "[^A-Z0-9_]", "_");

@@ -386,10 +386,22 @@ public sealed class ClabDeployerTests : IAsyncLifetime
     {
         Directory.CreateDirectory(Path.Combine(_dir, "data"));
         File.WriteAllText(Path.Combine(_dir, "data", "hello.txt"), "hi");
+        File.WriteAllText(Path.Combine(_dir, "node.env"), "# defaults\nFOO=from-file\nexport FROM_FILE=\"yes\"\n");
         var topology = Topology("""
                 a:
                   kind: linux
                   cmd: sleep infinity
+                  memory: 256MB
+                  shm-size: 64m
+                  tmpfs:
+                    /scratch: size=8m
+                  devices:
+                  - /dev/net/tun
+                  dns:
+                    servers: [192.0.2.53]
+                    search: [lab.example]
+                  env-files:
+                  - ./node.env
                   env:
                     FOO: bar baz
                   binds:
@@ -413,6 +425,11 @@ public sealed class ClabDeployerTests : IAsyncLifetime
             (c.Config.Labels["clab-node-name"], c.Config.Labels["clab-node-kind"], c.Config.Labels["clab-node-type"], c.Config.Labels["clab-node-lab-dir"], c.Config.Labels["clab-topo-file"]));
         Assert.StartsWith("br-", c.Config.Labels["clab-mgmt-net-bridge"]);
         Assert.Contains("FOO=bar baz", c.Config.Env);
+        Assert.Contains("FROM_FILE=yes", c.Config.Env);
+        Assert.Equal((256L << 20, 64L << 20), (c.HostConfig.Memory, c.HostConfig.ShmSize));
+        Assert.Equal(("/dev/net/tun", "/dev/net/tun", "rwm"), (Assert.Single(c.HostConfig.Devices).PathOnHost, c.HostConfig.Devices[0].PathInContainer, c.HostConfig.Devices[0].CgroupPermissions));
+        Assert.Equal("size=8m", c.HostConfig.Tmpfs["/scratch"]);
+        Assert.Equal(("192.0.2.53", "lab.example"), (Assert.Single(c.HostConfig.DNS), Assert.Single(c.HostConfig.DNSSearch)));
         Assert.Contains("CLAB_INTFS=0", c.Config.Env);
         Assert.Contains("CLAB_LABEL_APP=frr", c.Config.Env);
         Assert.Equal(global::Docker.DotNet.Models.RestartPolicyKind.Always, c.HostConfig.RestartPolicy.Name);
@@ -424,6 +441,19 @@ public sealed class ClabDeployerTests : IAsyncLifetime
         Assert.Equal("127.0.0.1", Assert.Single(c.HostConfig.PortBindings["8179/tcp"]).HostIP);
         Assert.Equal("hi", (await _docker.ExecAsync($"clab-{_lab}-a", ["cat", "/data/hello.txt"], default)).Stdout);
         Assert.Equal("0\n", (await _docker.ExecAsync($"clab-{_lab}-a", ["cat", "/proc/sys/net/ipv6/conf/all/disable_ipv6"], default)).Stdout);
+    }
+
+    [Fact]
+    public async Task KeysTheDeployerDoesNotApplyAreNamedInAWarning()
+    {
+        var topology = Topology("""
+                a:
+                  kind: linux
+                  cgroup-parent: bgplab-test
+            """);
+        var observer = new RecordingObserver();
+        await new ClabDeployer(_docker).DeployAsync(topology, Options(), observer, default);
+        Assert.Contains(observer.Warnings, w => w.Contains("Node 'a': cgroup-parent is not applied", StringComparison.Ordinal));
     }
 
     private sealed class RecordingObserver : IOperationObserver
