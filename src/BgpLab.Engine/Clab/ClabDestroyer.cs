@@ -77,6 +77,8 @@ public sealed class ClabDestroyer
                 else if (!byNode.ContainsKey(node) && IsExtContainer(node, data, topology))
                 {
                     nsContainer = data?.Nodes.TryGetValue(node, out var dn) == true ? dn.ContainerName : node;
+                    // Gone already (e.g. its Kind cluster was deleted): nothing of the link is left in it.
+                    if (await _docker.TryInspectContainerAsync(nsContainer, ct).ConfigureAwait(false) is null) continue;
                 }
                 if (nsContainer is null) continue;
                 items.Add(new ClabRemovalItem
