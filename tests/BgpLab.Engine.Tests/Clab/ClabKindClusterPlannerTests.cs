@@ -111,4 +111,19 @@ public sealed class ClabKindClusterPlannerTests : IDisposable
         Assert.Equal("LinkToKindCluster", e.ErrorId);
         Assert.Contains("k1-control-plane", e.Message);
     }
+
+    [Fact]
+    public async Task AMissingKindBinaryIsTheKindDriversErrorBeforeAnythingIsCreated()
+    {
+        WriteKindConfig("cluster.yaml", "kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\n");
+        var topology = Write("""
+                    k1: {kind: k8s-kind, startup-config: cluster.yaml}
+                """);
+        var missing = Path.Combine(_dir, "no-kind");
+        var e = await Assert.ThrowsAsync<BgpLabException>(() => new ClabDeployer().DeployAsync(topology,
+            new ClabDeployOptions { KindPath = missing }, NullObserver.Instance, default));
+        Assert.Equal(("KindNotInstalled", FailureKind.NotInstalled), (e.ErrorId, e.Kind));
+        Assert.Contains(missing, e.Message);
+        Assert.False(Directory.Exists(topology.LabDirectory));
+    }
 }
