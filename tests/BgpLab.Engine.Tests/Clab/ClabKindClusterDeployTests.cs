@@ -120,4 +120,37 @@ public sealed class ClabKindClusterDeployTests : IAsyncLifetime
         Assert.Empty((await Destroyer.PlanAsync(LabName, topology, default)).Items);
         Console.WriteLine($"k8s-kind scenario: deploy {deployTime.TotalSeconds:0.0} s, remove {removeTime.TotalSeconds:0.0} s");
     }
+
+    [Fact]
+    public async Task AFailedDeployUndoesTheClusterItCreated()
+    {
+        var cluster = "bgplab-undo-" + Guid.NewGuid().ToString("N")[..6];
+        File.WriteAllText(Path.Combine(_dir, "one-node.yaml"), "kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\n");
+        var path = Path.Combine(_dir, "undo.clab.yml");
+        File.WriteAllText(path, $$"""
+            name: {{cluster}}
+            topology:
+              nodes:
+                {{cluster}}: {kind: k8s-kind, startup-config: one-node.yaml}
+                {{cluster}}-control-plane: {kind: ext-container, exec: ["false"]}
+            """);
+        var topology = ClabTopologyLoader.Load(path);
+        var options = new ClabDeployOptions
+        {
+            Capabilities = ClabDeployOptions.SuggestedCapabilities, KindPath = KindTestData.StandInKind, Kubeconfig = Kubeconfig, StrictExec = true,
+        };
+        try
+        {
+            var e = await Assert.ThrowsAsync<BgpLabException>(() => new ClabDeployer(_docker).DeployAsync(topology, options, NullObserver.Instance, default));
+            Assert.Equal("ExecFailed", e.ErrorId);
+            // The exec ran inside the cluster's node, so the cluster existed; undo deleted it.
+            Assert.Empty(await _docker.ListContainersAsync(new Dictionary<string, string?> { [KindClusters.ClusterLabel] = cluster }, default));
+            Assert.Null(KindKubeconfig.ServerOf(Kubeconfig, KindKubeconfig.ContextName(cluster)));
+            Assert.False(Directory.Exists(topology.LabDirectory));
+        }
+        finally
+        {
+            await KindClusters.RemoveAsync(_docker, new KindCli(KindTestData.StandInKind), cluster, Kubeconfig, keepNetwork: false, NullObserver.Instance, default);
+        }
+    }
 }
