@@ -153,3 +153,30 @@ Describe 'The k8s-kind example topology' {
         @(($topology.Nodes | Where-Object { $_.Effective.Kind -eq 'ext-container' }).Name) | Should -Be @($expected)
     }
 }
+
+Describe 'Deploy-ClabTopology with a k8s-kind node' {
+    It 'creates the cluster through -KindPath, lists it under -WhatIf and Remove-ClabTopology deletes it' {
+        $labWork = (New-Item -ItemType Directory -Force (Join-Path $Work 'k8s-kind-lab')).FullName
+        Copy-Item (Join-Path $RepoRoot 'examples/scenario-k8s-kind.*') $labWork
+        $topologyPath = Join-Path $labWork 'scenario-k8s-kind.clab.yml'
+        try {
+            $lab = Deploy-ClabTopology $topologyPath -KindPath $StandIn -Kubeconfig $Kubeconfig -Capability NET_ADMIN, NET_RAW, NET_BIND_SERVICE, SYS_ADMIN, SYS_PTRACE -WarningAction SilentlyContinue
+            $clusterNode = $lab.Nodes | Where-Object Kind -eq 'k8s-kind'
+            $clusterNode.Name | Should -Be 'clab-bgp-cplane-demo'
+            $clusterNode.State | Should -Be 'running'
+            @(Get-KindCluster clab-bgp-cplane-demo).Nodes.Count | Should -Be 4
+
+            $whatIf = Invoke-ChildPwsh "Remove-ClabTopology '$topologyPath' -KindPath '$StandIn' -Kubeconfig '$Kubeconfig' -WhatIf"
+            ($whatIf -join "`n") | Should -Match 'KindCluster clab-bgp-cplane-demo'
+            @(Get-KindCluster clab-bgp-cplane-demo).Count | Should -Be 1
+
+            $removed = Remove-ClabTopology $topologyPath -KindPath $StandIn -Kubeconfig $Kubeconfig -Confirm:$false -PassThru
+            @($removed | Where-Object Kind -eq 'KindCluster').Name | Should -Be 'clab-bgp-cplane-demo'
+            Get-KindCluster | Where-Object Name -eq clab-bgp-cplane-demo | Should -BeNullOrEmpty
+            Test-Path (Join-Path $labWork 'clab-bgp-cplane-demo') | Should -BeFalse
+        }
+        finally {
+            Remove-ClabTopology $topologyPath -KindPath $StandIn -Kubeconfig $Kubeconfig -Confirm:$false -ErrorAction SilentlyContinue
+        }
+    }
+}

@@ -25,6 +25,12 @@ public sealed class ClabDeployOptions
     /// <summary>The longest wait for a container another node depends on (e.g. a Kind node) to run.</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(120);
 
+    /// <summary>The kind executable that creates k8s-kind nodes' clusters (null = 'kind' on PATH), as New-KindCluster uses it.</summary>
+    public string? KindPath { get; init; }
+
+    /// <summary>The kubeconfig kind merges k8s-kind clusters' contexts into (null = KUBECONFIG or ~/.kube/config).</summary>
+    public string? Kubeconfig { get; init; }
+
     /// <summary>The clab-owner label; default: CLAB_OWNER, SUDO_USER, USER.</summary>
     public string? Owner { get; init; }
 

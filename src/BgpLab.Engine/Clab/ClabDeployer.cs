@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Text.RegularExpressions;
 using BgpLab.Engine.Common;
 using BgpLab.Engine.Docker;
+using BgpLab.Engine.Kind;
 using BgpLab.Engine.Net;
 using Docker.DotNet;
 using Docker.DotNet.Models;
@@ -24,6 +25,8 @@ public sealed class ClabDeployer
     {
         var plan = ClabDeployPlanner.Plan(topology);
         if (plan.Links.Count > 0) NetworkLinks.EnsureRoot();
+        // Before anything is created: a missing kind binary is the Kind driver's own clear error.
+        var kind = plan.KindClusters.Count > 0 ? new KindCli(options.KindPath) : null;
         var client = await _docker.ConnectAsync(ct).ConfigureAwait(false);
         var inspector = new ClabInspector(_docker);
 
@@ -37,11 +40,12 @@ public sealed class ClabDeployer
                 return new ClabLab
                 {
                     Name = current!.Name, TopologyFile = current.TopologyFile, LabDirectory = current.LabDirectory, Owner = current.Owner,
-                    MgmtNetwork = current.MgmtNetwork, Nodes = current.Nodes, Links = current.Links, AlreadyDeployed = true,
+                    MgmtNetwork = current.MgmtNetwork, Links = current.Links, AlreadyDeployed = true,
+                    Nodes = current.Nodes.Concat(await KindClusterNodesAsync(plan, options, ct).ConfigureAwait(false)).ToList(),
                 };
             }
             observer.Verbose($"Reconfigure: destroying the running lab '{topology.Name}' first.");
-            var destroyer = new ClabDestroyer(_docker);
+            var destroyer = new ClabDestroyer(_docker) { KindPath = options.KindPath, Kubeconfig = options.Kubeconfig };
             var removal = await destroyer.PlanAsync(topology.Name, topology, ct).ConfigureAwait(false);
             await destroyer.ExecuteAsync(removal, options.MaxWorkers, observer, ct).ConfigureAwait(false);
         }
@@ -54,7 +58,7 @@ public sealed class ClabDeployer
                     "ContainerExists", FailureKind.ResourceExists, name);
         }
 
-        using var run = new DeployRun(this, plan, options, observer, client, ct);
+        using var run = new DeployRun(this, plan, options, observer, client, kind, ct);
         var started = Stopwatch.StartNew();
         try
         {
@@ -83,7 +87,8 @@ public sealed class ClabDeployer
 
         var lab = await inspector.GetLabAsync(topology.Name, ct).ConfigureAwait(false)
                   ?? throw new BgpLabException($"Lab '{topology.Name}' was deployed but its containers are not listed by the engine.", "LabVanished", FailureKind.InvalidOperation, topology.Name);
-        var nodes = lab.Nodes.Select(n => run.Exec.TryGetValue(n.Name, out var results) ? WithExec(n, results) : n).ToList();
+        var nodes = lab.Nodes.Select(n => run.Exec.TryGetValue(n.Name, out var results) ? WithExec(n, results) : n)
+            .Concat(await KindClusterNodesAsync(plan, options, ct).ConfigureAwait(false)).ToList();
         return new ClabLab
         {
             Name = lab.Name, TopologyFile = lab.TopologyFile, LabDirectory = lab.LabDirectory, Owner = lab.Owner, MgmtNetwork = lab.MgmtNetwork,
@@ -92,6 +97,24 @@ public sealed class ClabDeployer
             DeployDuration = started.Elapsed,
             LinkWiringDuration = TimeSpan.FromTicks(run.LinkWiringTicks),
         };
+    }
+
+    /// <summary>The k8s-kind nodes as lab nodes: one entry per cluster, running when all its node containers run.</summary>
+    private async Task<IReadOnlyList<ClabLabNode>> KindClusterNodesAsync(ClabDeployPlan plan, ClabDeployOptions options, CancellationToken ct)
+    {
+        var result = new List<ClabLabNode>();
+        foreach (var planned in plan.KindClusters.Values)
+        {
+            var cluster = (await KindClusters.GetAsync(_docker, planned.Node, options.Kubeconfig, ct).ConfigureAwait(false)).FirstOrDefault();
+            var running = cluster is not null && cluster.Nodes.All(n => n.State == "running");
+            result.Add(new ClabLabNode
+            {
+                Lab = plan.Topology.Name, Name = planned.Node, Kind = "k8s-kind", Image = planned.Image, ContainerName = planned.Node,
+                State = cluster is null ? "missing" : running ? "running" : "degraded",
+                Status = cluster is null ? null : $"Kind cluster, nodes: {string.Join(", ", cluster.Nodes.Select(n => n.Name))}",
+            });
+        }
+        return result;
     }
 
     /// <summary>Collects log lines synchronously (Progress&lt;T&gt; would post them later).</summary>
@@ -124,6 +147,8 @@ public sealed class ClabDeployer
         private readonly ConcurrentQueue<string> _createdContainers = new();
         private readonly ConcurrentQueue<(NetNamespace Namespace, string Interface)> _externalLinkEnds = new();
         private readonly List<NetNamespace> _namespaces = new();
+        private readonly KindCli? _kind;
+        private readonly ConcurrentQueue<string> _createdClusters = new();
         private readonly string _owner_;
         private string? _createdNetwork;
         private bool _createdLabDir;
@@ -131,9 +156,10 @@ public sealed class ClabDeployer
         private int _done;
         private int _total;
 
-        public DeployRun(ClabDeployer owner, ClabDeployPlan plan, ClabDeployOptions options, IOperationObserver observer, IDockerClient client, CancellationToken ct)
+        public DeployRun(ClabDeployer owner, ClabDeployPlan plan, ClabDeployOptions options, IOperationObserver observer, IDockerClient client, KindCli? kind, CancellationToken ct)
         {
             _owner = owner;
+            _kind = kind;
             _plan = plan;
             _topology = plan.Topology;
             _options = options;
@@ -173,7 +199,7 @@ public sealed class ClabDeployer
         private string MgmtNetwork => _topology.Mgmt.EffectiveNetwork;
 
         public string CreatedSummary =>
-            $"{_createdContainers.Count} container(s), {_externalLinkEnds.Count} link end(s) in external namespaces" +
+            $"{_createdContainers.Count} container(s), {_createdClusters.Count} Kind cluster(s), {_externalLinkEnds.Count} link end(s) in external namespaces" +
             (_createdNetwork is null ? "" : $", network {_createdNetwork}") + (_createdLabDir ? ", the lab directory" : "");
 
         private sealed record NodeRuntime(string Container, NetNamespace Namespace, bool ExternalNamespace);
@@ -364,8 +390,14 @@ public sealed class ClabDeployer
         {
             try
             {
-                NodeRuntime runtime;
-                if (node.Kind == "ext-container")
+                NodeRuntime? runtime = null;
+                if (_plan.WaitsForCluster.TryGetValue(node.Name, out var clusterNode))
+                    await _started[clusterNode].Task.WaitAsync(Token).ConfigureAwait(false);
+                if (node.Kind == "k8s-kind")
+                {
+                    await EnsureKindClusterAsync(_plan.KindClusters[node.Name]).ConfigureAwait(false);
+                }
+                else if (node.Kind == "ext-container")
                 {
                     var pid = await WaitRunningAsync(node.Name, node.Name, "is an ext-container node").ConfigureAwait(false);
                     runtime = new NodeRuntime(node.Name, OpenNamespace(pid, node.Name), ExternalNamespace: true);
@@ -408,7 +440,7 @@ public sealed class ClabDeployer
                         _workers.Release();
                     }
                 }
-                _runtime[node.Name] = runtime;
+                if (runtime is not null) _runtime[node.Name] = runtime;
                 Step($"{node.Name} running");
                 _started[node.Name].TrySetResult();
             }
@@ -417,6 +449,22 @@ public sealed class ClabDeployer
                 _started[node.Name].TrySetException(e);
                 throw;
             }
+        }
+
+        /// <summary>Creates the cluster through the Kind driver (as New-KindCluster does) unless one of that name exists: then it is reused.</summary>
+        private async Task EnsureKindClusterAsync(PlannedKindCluster planned)
+        {
+            var existing = await KindClusters.GetAsync(_owner._docker, planned.Node, _options.Kubeconfig, Token).ConfigureAwait(false);
+            if (existing.Count > 0)
+            {
+                _observer.Verbose($"k8s-kind node '{planned.Node}': Kind cluster '{planned.Node}' exists ({string.Join(", ", existing[0].Nodes.Select(n => n.Name))}); reusing it.");
+                return;
+            }
+            Report($"creating Kind cluster {planned.Node}");
+            // Recorded before kind runs: a failed or cancelled create leaves containers that undo must delete.
+            _createdClusters.Enqueue(planned.Node);
+            await KindClusters.CreateAsync(_owner._docker, _kind!, planned.Config,
+                new KindCreateOptions { Name = planned.Node, Image = planned.Image, Kubeconfig = _options.Kubeconfig }, _observer, Token).ConfigureAwait(false);
         }
 
         private NetNamespace OpenNamespace(int pid, string owner)
@@ -904,6 +952,11 @@ public sealed class ClabDeployer
                 catch (DockerContainerNotFoundException) { }
                 catch (DockerApiException e) { _observer.Warning($"Undo: could not remove container {name}: {DockerErrors.MessageOf(e)}"); }
             })).ConfigureAwait(false);
+            foreach (var cluster in _createdClusters)
+            {
+                try { await KindClusters.RemoveAsync(_owner._docker, _kind, cluster, _options.Kubeconfig, keepNetwork: false, _observer, CancellationToken.None).ConfigureAwait(false); }
+                catch (BgpLabException e) { _observer.Warning($"Undo: could not remove Kind cluster {cluster}: {e.Message}"); }
+            }
             if (_createdNetwork is not null)
             {
                 try { await _client.Networks.DeleteNetworkAsync(_createdNetwork, CancellationToken.None).ConfigureAwait(false); }

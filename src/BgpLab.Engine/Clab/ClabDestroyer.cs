@@ -1,12 +1,13 @@
 using BgpLab.Engine.Common;
 using BgpLab.Engine.Docker;
+using BgpLab.Engine.Kind;
 using BgpLab.Engine.Net;
 using Docker.DotNet;
 using Docker.DotNet.Models;
 
 namespace BgpLab.Engine.Clab;
 
-/// <summary>One thing a removal takes away: an Interface (in a namespace that outlives the lab), a Container, a Network or a Directory.</summary>
+/// <summary>One thing a removal takes away: an Interface (in a namespace that outlives the lab), a Container, a KindCluster (a k8s-kind node), a Network or a Directory.</summary>
 public sealed class ClabRemovalItem
 {
     public required string Lab { get; init; }
@@ -37,6 +38,12 @@ public sealed class ClabDestroyer
     private readonly DockerEngine _docker;
 
     public ClabDestroyer(DockerEngine? docker = null) => _docker = docker ?? DockerEngine.Default;
+
+    /// <summary>The kind executable that deletes k8s-kind nodes' clusters (null = 'kind' on PATH).</summary>
+    public string? KindPath { get; init; }
+
+    /// <summary>The kubeconfig the k8s-kind clusters' contexts were merged into (null = KUBECONFIG or ~/.kube/config).</summary>
+    public string? Kubeconfig { get; init; }
 
     /// <summary>What removing the lab would take away (nothing is changed). <paramref name="topology"/> helps when the lab has no containers left.</summary>
     public async Task<ClabRemovalPlan> PlanAsync(string lab, ClabTopology? topology, CancellationToken ct)
@@ -70,6 +77,8 @@ public sealed class ClabDestroyer
                 else if (!byNode.ContainsKey(node) && IsExtContainer(node, data, topology))
                 {
                     nsContainer = data?.Nodes.TryGetValue(node, out var dn) == true ? dn.ContainerName : node;
+                    // Gone already (e.g. its Kind cluster was deleted): nothing of the link is left in it.
+                    if (await _docker.TryInspectContainerAsync(nsContainer, ct).ConfigureAwait(false) is null) continue;
                 }
                 if (nsContainer is null) continue;
                 items.Add(new ClabRemovalItem
@@ -82,6 +91,20 @@ public sealed class ClabDestroyer
 
         foreach (var c in containers.OrderBy(c => c.Names[0], StringComparer.Ordinal))
             items.Add(new ClabRemovalItem { Lab = lab, Kind = "Container", Name = c.Names[0].TrimStart('/'), Detail = $"{c.Image}, {c.State}" });
+
+        // k8s-kind nodes: their clusters go after the link ends inside their nodes (containerlab's k8s-kind Delete).
+        var kindNodes = data?.Nodes.Values.Where(n => n.Kind == "k8s-kind").Select(n => n.Name)
+                        ?? topology?.Nodes.Where(n => n.Kind == "k8s-kind").Select(n => n.Name) ?? [];
+        foreach (var clusterName in kindNodes.Distinct(StringComparer.Ordinal))
+        {
+            var cluster = (await KindClusters.GetAsync(_docker, clusterName, Kubeconfig, ct).ConfigureAwait(false)).FirstOrDefault();
+            if (cluster is null) continue;
+            items.Add(new ClabRemovalItem
+            {
+                Lab = lab, Kind = "KindCluster", Name = clusterName,
+                Detail = $"k8s-kind node; kind delete cluster removes {string.Join(", ", cluster.Nodes.Select(n => n.Name))}",
+            });
+        }
 
         var networkName = data?.MgmtNetwork ?? topology?.Mgmt.EffectiveNetwork
                           ?? containers.SelectMany(c => c.NetworkSettings?.Networks?.Keys ?? Enumerable.Empty<string>()).FirstOrDefault();
@@ -158,6 +181,19 @@ public sealed class ClabDestroyer
             lock (removed) { removed.Add(item); done++; }
             Report(item.ToString());
         })).ConfigureAwait(false);
+
+        var clusterItems = chosen.Where(i => i.Kind == "KindCluster").ToList();
+        if (clusterItems.Count > 0)
+        {
+            var kind = new KindCli(KindPath);
+            foreach (var item in clusterItems)
+            {
+                await KindClusters.RemoveAsync(_docker, kind, item.Name, Kubeconfig, keepNetwork: false, observer, ct).ConfigureAwait(false);
+                removed.Add(item);
+                done++;
+                Report(item.ToString());
+            }
+        }
 
         foreach (var item in chosen.Where(i => i.Kind == "Network"))
         {

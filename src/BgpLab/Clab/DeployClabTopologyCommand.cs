@@ -64,6 +64,14 @@ public sealed class DeployClabTopologyCommand : BgpLabCmdlet
     [ValidateRange(1, 86400)]
     public int TimeoutSec { get; set; } = 120;
 
+    /// <summary>The kind executable that creates the clusters of k8s-kind nodes (default: 'kind' on PATH), the same driver New-KindCluster uses.</summary>
+    [Parameter]
+    public string? KindPath { get; set; }
+
+    /// <summary>The kubeconfig kind merges k8s-kind clusters' contexts into (default: KUBECONFIG, else ~/.kube/config).</summary>
+    [Parameter]
+    public string? Kubeconfig { get; set; }
+
     protected override void ProcessRecord()
     {
         var topology = Topology ?? Run((_, _) => Task.FromResult(ClabTopologyLoader.Load(ClabPaths.Resolve(this, [Path]).First())));
@@ -75,6 +83,8 @@ public sealed class DeployClabTopologyCommand : BgpLabCmdlet
         {
             MaxWorkers = MaxWorkers, Reconfigure = Reconfigure, KeepOnFailure = KeepOnFailure, StrictExec = StrictExec,
             Capabilities = capabilities, Timeout = TimeSpan.FromSeconds(TimeoutSec),
+            KindPath = KindPath is null ? null : GetUnresolvedProviderPathFromPSPath(KindPath),
+            Kubeconfig = Kubeconfig is null ? null : GetUnresolvedProviderPathFromPSPath(Kubeconfig),
         };
         WriteObject(Run((observer, ct) => new ClabDeployer().DeployAsync(topology, options, observer, ct)));
     }

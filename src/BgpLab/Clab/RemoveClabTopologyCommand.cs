@@ -48,6 +48,14 @@ public sealed class RemoveClabTopologyCommand : BgpLabCmdlet
     [ValidateRange(1, 256)]
     public int MaxWorkers { get; set; } = Math.Max(4, Environment.ProcessorCount);
 
+    /// <summary>The kind executable that deletes the clusters of k8s-kind nodes (default: 'kind' on PATH).</summary>
+    [Parameter]
+    public string? KindPath { get; set; }
+
+    /// <summary>The kubeconfig the k8s-kind clusters' contexts live in (default: KUBECONFIG, else ~/.kube/config).</summary>
+    [Parameter]
+    public string? Kubeconfig { get; set; }
+
     /// <summary>Write what was removed.</summary>
     [Parameter]
     public SwitchParameter PassThru { get; set; }
@@ -61,7 +69,12 @@ public sealed class RemoveClabTopologyCommand : BgpLabCmdlet
             _ => null,
         };
         var lab = topology?.Name ?? InputObject?.Name ?? Name;
-        var plan = Run((_, ct) => new ClabDestroyer().PlanAsync(lab, topology, ct));
+        var destroyer = new ClabDestroyer
+        {
+            KindPath = KindPath is null ? null : GetUnresolvedProviderPathFromPSPath(KindPath),
+            Kubeconfig = Kubeconfig is null ? null : GetUnresolvedProviderPathFromPSPath(Kubeconfig),
+        };
+        var plan = Run((_, ct) => destroyer.PlanAsync(lab, topology, ct));
         if (plan.Items.Count == 0)
         {
             WriteVerbose($"Lab '{lab}' is not deployed: nothing to remove.");
@@ -69,7 +82,7 @@ public sealed class RemoveClabTopologyCommand : BgpLabCmdlet
         }
         var approved = plan.Items.Where(i => ShouldProcess($"{i.Kind} {i.Name}" + (i.Detail is null ? "" : $" ({i.Detail})"), $"Remove (lab {lab})")).ToHashSet();
         if (approved.Count == 0) return;
-        var removed = Run((observer, ct) => new ClabDestroyer().ExecuteAsync(plan, MaxWorkers, observer, ct, approved.Contains));
+        var removed = Run((observer, ct) => destroyer.ExecuteAsync(plan, MaxWorkers, observer, ct, approved.Contains));
         if (PassThru) WriteObjects(removed);
     }
 }
