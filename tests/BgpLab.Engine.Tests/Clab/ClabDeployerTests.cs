@@ -396,7 +396,7 @@ public sealed class ClabDeployerTests : IAsyncLifetime
                   tmpfs:
                     /scratch: size=8m
                   devices:
-                  - /dev/net/tun
+                  - /dev/null:/dev/bgplab-null:rw
                   dns:
                     servers: [192.0.2.53]
                     search: [lab.example]
@@ -427,7 +427,8 @@ public sealed class ClabDeployerTests : IAsyncLifetime
         Assert.Contains("FOO=bar baz", c.Config.Env);
         Assert.Contains("FROM_FILE=yes", c.Config.Env);
         Assert.Equal((256L << 20, 64L << 20), (c.HostConfig.Memory, c.HostConfig.ShmSize));
-        Assert.Equal(("/dev/net/tun", "/dev/net/tun", "rwm"), (Assert.Single(c.HostConfig.Devices).PathOnHost, c.HostConfig.Devices[0].PathInContainer, c.HostConfig.Devices[0].CgroupPermissions));
+        Assert.Equal(("/dev/null", "/dev/bgplab-null", "rw"), (Assert.Single(c.HostConfig.Devices).PathOnHost, c.HostConfig.Devices[0].PathInContainer, c.HostConfig.Devices[0].CgroupPermissions));
+        Assert.Equal(0, (await _docker.ExecAsync($"clab-{_lab}-a", ["test", "-c", "/dev/bgplab-null"], default)).ExitCode);
         Assert.Equal("size=8m", c.HostConfig.Tmpfs["/scratch"]);
         Assert.Equal(("192.0.2.53", "lab.example"), (Assert.Single(c.HostConfig.DNS), Assert.Single(c.HostConfig.DNSSearch)));
         Assert.Contains("CLAB_INTFS=0", c.Config.Env);
