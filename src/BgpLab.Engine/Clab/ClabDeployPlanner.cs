@@ -141,8 +141,7 @@ public static class ClabDeployPlanner
         var startup = node.Effective.StartupConfig;
         if (string.IsNullOrEmpty(startup))
             throw Invalid(topology, node.Position, $"k8s-kind node '{node.Name}' has no startup-config; it must name the kind cluster config file.", "MissingStartupConfig", node.Name);
-        var baseDir = topology.Path is null ? Directory.GetCurrentDirectory() : Path.GetDirectoryName(Path.GetFullPath(topology.Path))!;
-        var path = Path.GetFullPath(startup, baseDir);
+        var path = topology.ResolvePath(startup);
         if (!File.Exists(path))
             throw Invalid(topology, node.Position, $"k8s-kind node '{node.Name}': startup-config '{startup}' ({path}) does not exist.", "StartupConfigNotFound", node.Name);
         KindClusterConfig config;

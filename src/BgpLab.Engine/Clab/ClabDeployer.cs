@@ -782,10 +782,9 @@ public sealed class ClabDeployer
         {
             var env = new Dictionary<string, string>(StringComparer.Ordinal);
             if (node.Effective.EnvFiles is not { Count: > 0 } files) return env;
-            var baseDir = _topology.Path is null ? Directory.GetCurrentDirectory() : Path.GetDirectoryName(_topology.Path)!;
             foreach (var file in files)
             {
-                var path = Path.GetFullPath(file.StartsWith('~') ? Environment.GetFolderPath(Environment.SpecialFolder.UserProfile) + file[1..] : file, baseDir);
+                var path = _topology.ResolvePath(file);
                 if (!File.Exists(path))
                     throw new BgpLabException($"{node.Position?.ToString() ?? node.Name}: env-file '{file}' of node '{node.Name}' does not exist ({path}).",
                         "EnvFileNotFound", FailureKind.ObjectNotFound, node.Name);
@@ -817,17 +816,15 @@ public sealed class ClabDeployer
         private List<string>? ResolveBinds(ClabNode node)
         {
             if (node.Effective.Binds is not { Count: > 0 } binds) return null;
-            var baseDir = _topology.Path is null ? Directory.GetCurrentDirectory() : Path.GetDirectoryName(_topology.Path)!;
             var result = new List<string>();
             foreach (var bind in binds)
             {
                 var parts = bind.Split(':');
                 var hostPath = parts[0];
-                if (hostPath.StartsWith('~')) hostPath = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile) + hostPath[1..];
                 // A bare name is a docker volume; anything path-like is resolved against the topology's folder.
-                if (hostPath.Contains('/') || hostPath.StartsWith('.'))
+                if (hostPath.Contains('/') || hostPath.StartsWith('.') || hostPath.StartsWith('~'))
                 {
-                    hostPath = Path.GetFullPath(hostPath, baseDir);
+                    hostPath = _topology.ResolvePath(hostPath);
                     if (!File.Exists(hostPath) && !Directory.Exists(hostPath) && !hostPath.StartsWith(_topology.LabDirectory, StringComparison.Ordinal))
                         throw new BgpLabException($"{node.Position?.ToString() ?? node.Name}: bind '{bind}' of node '{node.Name}': host path '{hostPath}' does not exist.",
                             "BindPathMissing", FailureKind.ObjectNotFound, node.Name);

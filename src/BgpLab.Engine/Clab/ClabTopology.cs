@@ -65,9 +65,20 @@ public sealed class ClabTopology
         get
         {
             var baseDir = Environment.GetEnvironmentVariable("CLAB_LABDIR_BASE");
-            if (string.IsNullOrEmpty(baseDir)) baseDir = Path is null ? Directory.GetCurrentDirectory() : System.IO.Path.GetDirectoryName(Path)!;
+            if (string.IsNullOrEmpty(baseDir)) baseDir = TopologyDirectory;
             return System.IO.Path.Combine(baseDir, "clab-" + Name);
         }
+    }
+
+    /// <summary>The folder of the topology file (the current folder for a topology built in memory).</summary>
+    public string TopologyDirectory =>
+        Path is null ? Directory.GetCurrentDirectory() : System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(Path))!;
+
+    /// <summary>A path from the file as containerlab reads it: <c>~</c> is the home folder, relative paths start at the topology's folder.</summary>
+    public string ResolvePath(string path)
+    {
+        if (path.StartsWith('~')) path = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile) + path[1..];
+        return System.IO.Path.GetFullPath(path, TopologyDirectory);
     }
 
     public ClabNode? FindNode(string name) => Nodes.FirstOrDefault(n => n.Name == name);
